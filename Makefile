@@ -1,0 +1,49 @@
+# Two commands for everyone: `make lab` opens the course, `make test` runs every test.
+# Both create the virtual environment on first use and reinstall only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp records the pyproject.toml the venv was built from: make compares their times,
+# so a second `make test` reinstalls nothing.
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: lab test lint clean help
+
+help:
+	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
+	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# PyPI is sometimes slow from a classroom network: three bounded tries before giving up.
+	@for try in 1 2 3; do \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --retries 3 --timeout 60 \
+	    -e ".[test]" && exit 0; \
+	  echo "pip install failed (try $$try of 3); retrying in 5 s" >&2; sleep 5; \
+	done; exit 1
+	@# The JupyterLab "news" pop-up would ask for network access and cover the notebook in browser tests.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	@# Loopback only and no browser launch, so it also works on a headless machine or over SSH;
+	@# JupyterLab prints the URL (with its token) to open.
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
+	  --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb
+
+test: $(STAMP)
+	@# Fail fast on style before spending minutes on notebooks and the browser.
+	$(BIN)/ruff check .
+	@# -n auto --dist loadfile: notebooks run in parallel, each notebook's cells on one worker.
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
