@@ -1,0 +1,206 @@
+"""Drive JupyterLab in a real browser: start a server over a copy of the course, open, run, inspect."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags from DEVELOPERS.md: without the networking ones Chromium keeps dialling out, and this
+# machine's closed network refuses each attempt.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# What a browser test may open: the course as a learner gets it (no solutions, no instructor files).
+COURSE_PARTS = ("lessons", "exercises", "data")
+ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+SERVER_START_TIMEOUT_S = 60.0
+RUN_ALL_TIMEOUT_MS = 120_000
+
+
+class JupyterLabStartError(RuntimeError):
+    """JupyterLab did not answer in time; the message carries its log so the cause is visible."""
+
+
+@dataclass
+class JupyterLab:
+    """A running JupyterLab server: where it is, what it serves, and how to stop it."""
+
+    url: str
+    token: str
+    root: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def lab_url(self, path: str = "") -> str:
+        """URL of a file in the lab UI; `reset` drops any saved workspace (old open tabs)."""
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
+
+    def log(self) -> str:
+        """The server's log so far (for failure messages)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Stop the server and every kernel it started (they share its process group)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def free_port() -> int:
+    """Ask the OS for a free loopback port (each pytest-xdist worker gets its own server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def copy_course(dest: Path) -> Path:
+    """Copy the learner-facing parts of the course, so tests never write into the checkout."""
+    for part in COURSE_PARTS:
+        source = REPO / part
+        if source.exists():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return dest
+
+
+def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
+    """Start JupyterLab on 127.0.0.1 over `root`, isolated from the user's own Jupyter state."""
+    port = free_port()
+    token = secrets.token_hex(16)
+    env = dict(os.environ)
+    env.update(
+        {
+            # Separate config/runtime/data dirs: no user settings, workspaces or extensions leak in.
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "MPLCONFIGDIR": str(home / "matplotlib"),
+            # Quiz progress and data go to the test's own copies.
+            "DEFENCE_COURSE_PROGRESS": str(home / "progress.json"),
+            "DEFENCE_COURSE_DATA": str(root / "data"),
+            "PYTHONWARNINGS": "default",
+        }
+    )
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        "--LabApp.news_url=",
+        "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log_path = home / "jupyterlab.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    lab = JupyterLab(f"http://127.0.0.1:{port}", token, root, process, log_path)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise JupyterLabStartError(f"JupyterLab exited with {process.returncode}:\n{lab.log()}")
+        try:
+            with urllib.request.urlopen(f"{lab.url}/api/status?token={token}", timeout=2) as reply:
+                json.load(reply)
+                return lab
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError):
+            time.sleep(0.25)
+    lab.stop()
+    raise JupyterLabStartError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n{lab.log()}")
+
+
+def notebook(page: Page) -> Locator:
+    """The notebook panel the user is looking at (hidden panels stay in the DOM)."""
+    return page.locator(ACTIVE_NOTEBOOK)
+
+
+def wait_idle(page: Page, timeout_ms: int = 60_000) -> None:
+    """Wait until the status bar says the kernel is Idle (the toolbar shows idle too early)."""
+    page.locator(".jp-StatusBar-TextItem", has_text="Idle").first.wait_for(timeout=timeout_ms)
+
+
+def open_notebook(page: Page, lab: JupyterLab, path: str) -> Locator:
+    """Open `path` (relative to the course root) and wait for its kernel to be ready."""
+    page.goto(lab.lab_url(path))
+    panel = notebook(page)
+    panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    return panel
+
+
+def run_command(page: Page, label: str) -> None:
+    """Run a JupyterLab command by its label through the command palette (no menus to chase)."""
+    page.keyboard.press("Control+Shift+c")
+    palette = page.locator(".lm-CommandPalette input")
+    palette.wait_for(timeout=10_000)
+    palette.fill(label)
+    page.locator(".lm-CommandPalette-item", has_text=label).first.click()
+
+
+def restart_and_run_all(page: Page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
+    """Restart the kernel and run every cell, as a learner does; wait until all cells ran."""
+    notebook(page).locator(".jp-Cell").first.click()
+    run_command(page, "Restart Kernel and Run All Cells")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    wait_cells_done(page, timeout_ms)
+
+
+def wait_cells_done(page: Page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
+    """Wait until every code cell has an execution count (no `[ ]` or `[*]` left) and idle."""
+    page.wait_for_function(
+        """(selector) => {
+            const panel = document.querySelector(selector);
+            if (!panel) return false;
+            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        arg=ACTIVE_NOTEBOOK,
+        timeout=timeout_ms,
+    )
+    wait_idle(page)
+
+
+def error_outputs(page: Page) -> list[str]:
+    """Text of every error or stderr output shown in the open notebook (empty when clean)."""
+    outputs = notebook(page).locator(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    )
+    return [text.strip() for text in outputs.all_inner_texts()]
+
+
+def widgets(page: Page) -> Locator:
+    """Every rendered ipywidget view in the open notebook."""
+    return notebook(page).locator(".jp-OutputArea-output .jupyter-widgets")
