@@ -63,9 +63,7 @@ def test_the_stripped_check_catches_outputs_and_counts(tmp_path: Path) -> None:
     notebook = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell("1 + 1", execution_count=3),
-            nbformat.v4.new_code_cell(
-                "print('hi')", outputs=[nbformat.v4.new_output("stream", text="hi\n")]
-            ),
+            nbformat.v4.new_code_cell("print('hi')", outputs=[nbformat.v4.new_output("stream", text="hi\n")]),
         ]
     )
     path = tmp_path / "dirty.ipynb"
@@ -87,10 +85,22 @@ def test_notebook_that_warns_fails_under_nbval(tmp_path: Path) -> None:
     )
     run = subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval-lax",
-            "--nbval-current-env", "-q", "-W", "error", str(tmp_path / "warns.ipynb"),
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-q",
+            "-W",
+            "error",
+            str(tmp_path / "warns.ipynb"),
         ],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "learners see this" in run.stdout

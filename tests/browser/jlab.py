@@ -195,9 +195,7 @@ def wait_cells_done(page: Page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
 
 def error_outputs(page: Page) -> list[str]:
     """Text of every error or stderr output shown in the open notebook (empty when clean)."""
-    outputs = notebook(page).locator(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-    )
+    outputs = notebook(page).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     return [text.strip() for text in outputs.all_inner_texts()]
 
 
