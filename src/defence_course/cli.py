@@ -18,7 +18,13 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     # --- data (owned by data.py) -------------------------------------------------------
+    from defence_course.data import add_data_command
+
+    add_data_command(subcommands)
     # --- quizzes (owned by quiz.py) ----------------------------------------------------
+    from defence_course.quizcli import add_quiz_commands
+
+    add_quiz_commands(subcommands)
     # --- exercises, grading and release (owned by grading.py) --------------------------
 
     del subcommands  # filled in by the sections above
