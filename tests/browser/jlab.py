@@ -123,10 +123,11 @@ def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     log_path = home / "jupyterlab.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    # The child keeps its own copy of the file descriptor; ours is closed at once.
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     lab = JupyterLab(f"http://127.0.0.1:{port}", token, root, process, log_path)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
