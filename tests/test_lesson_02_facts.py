@@ -164,6 +164,15 @@ def _figure_eu(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]
         yield f"EU in {year}", number(size), len(d.members_at_end_of(int(year))[1])
 
 
+def _since(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    start, end = int(m[1]), int(m[2])
+    (nato_start, eu_start), (nato_end, eu_end) = d.members_at_end_of(start), d.members_at_end_of(end)
+    yield f"EU end {start}", number(m[3]), len(eu_start)
+    yield f"EU {end}", number(m[4]), len(eu_end)
+    yield f"NATO end {start}", number(m[5]), len(nato_start)
+    yield f"NATO {end}", number(m[6]), len(nato_end)
+
+
 def _members_row(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
     yield "Allies (table)", number(m[1]), len(d.nato)
     yield "EU member states (table)", number(m[2]), len(d.eu)
@@ -212,6 +221,12 @@ CLAIMS: dict[str, tuple[str, Check]] = {
         r"starts at (\d+) in (\d{4}), rises in steps to\s+(\d+) in (\d{4}) and drops to (\d+) in"
         r" (\d{4})",
         _figure_eu,
+    ),
+    # Regression: an earlier draft said the EU had "shrunk by one" since 2004 (it grew to 28 first).
+    "since-2019": (
+        r"from the end of (\d{4}) to (\d{4}) the EU went from (\d+) members to (\d+) while NATO"
+        r"\s+went from (\d+) to (\d+)",
+        _since,
     ),
     "members-row": (r"\| Members \(2025\) \| (\d+) Allies \| (\d+) member states \|", _members_row),
     "safe": (r"lends member states up to EUR (\d+) billion", _amount("EU SAFE instrument")),
@@ -291,6 +306,8 @@ def test_lesson_prose_agrees_with_the_data() -> None:
         ("to 32 in 2024", "to 32 in 2023", "figure-nato"),
         ("drops to 27 in 2020", "drops to 27 in 2019", "figure-eu"),
         ("| 32 Allies |", "| 30 Allies |", "members-row"),
+        ("the EU went from 28 members to 27", "the EU went from 27 members to 26", "since-2019"),
+        ("NATO\nwent from 29 to 32", "NATO\nwent from 28 to 32", "since-2019"),
         ("up to EUR 150 billion", "up to EUR 100 billion", "safe"),
         ("up to EUR 800 billion", "up to EUR 650 billion", "rearm"),
         ("fee of EUR 10 million", "fee of EUR 16 million", "fee"),
