@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_quiz_commands(subcommands)
     # --- exercises, grading and release (owned by grading.py) --------------------------
+    from defence_course.gradingcli import add_grading_commands
+
+    add_grading_commands(subcommands)
 
     del subcommands  # filled in by the sections above
     return parser

@@ -1,0 +1,134 @@
+"""Read jupyterquiz JSON banks into our quiz model, so instructors can reuse the banks they have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from defence_course.quizbank import (
+    MultipleSelect,
+    Numeric,
+    NumericRule,
+    Option,
+    Question,
+    Quiz,
+    SingleChoice,
+    TextAnswer,
+    _Ctx,
+    _is_map,
+)
+
+JUPYTERQUIZ_TYPES = ("multiple_choice", "many_choice", "numeric", "string")
+
+
+def _choices(ctx: _Ctx, node: Any, kind: str) -> tuple[Option, ...]:
+    options: list[Option] = []
+    for answer in node["answers"]:
+        if not _is_map(answer):
+            raise ctx.fail("each answer is {answer: ..., correct: ..., feedback: ...}", "answers",
+                           node)
+        options.append(Option(ctx.text(answer, "answer"), ctx.flag(answer, "correct", False),
+                              ctx.text(answer, "feedback", required=False)))
+    if len(options) < 2:
+        raise ctx.fail("needs at least two answers", "answers", node)
+    if not any(o.correct for o in options):
+        raise ctx.fail(f"no correct answer in this {kind} question: set `correct: true` on one",
+                       "answers", node)
+    texts = [o.text for o in options]
+    if len(set(texts)) != len(texts):
+        raise ctx.fail("two answers have the same text", "answers", node)
+    return tuple(options)
+
+
+def _numeric(ctx: _Ctx, node: Any, common: dict[str, Any]) -> Numeric:
+    rules: list[NumericRule] = []
+    default = ""
+    for answer in node["answers"]:
+        if not _is_map(answer):
+            raise ctx.fail("each answer is {value|range: ..., correct: ..., feedback: ...}",
+                           "answers", node)
+        feedback = ctx.text(answer, "feedback", required=False)
+        if answer.get("type") == "default":
+            default = feedback
+        elif "value" in answer:
+            value = ctx.number(answer, "value")
+            rules.append(NumericRule(value, value, ctx.flag(answer, "correct", False), feedback))
+        elif "range" in answer:
+            bounds = answer["range"]
+            if not isinstance(bounds, list) or len(bounds) != 2:
+                raise ctx.fail("must be [low, high]", "range", answer)
+            low, high = (ctx.number(answer, "range", b) for b in bounds)
+            if low > high:
+                raise ctx.fail(f"low ({low:g}) is above high ({high:g})", "range", answer)
+            # jupyterquiz tests low <= x < high; keep that meaning.
+            rules.append(NumericRule(low, high, ctx.flag(answer, "correct", False), feedback,
+                                     high_open=True))
+        else:
+            raise ctx.fail("each numeric answer has `value`, `range` or `type: default`",
+                           "answers", answer)
+    if not any(r.correct for r in rules):
+        raise ctx.fail("no correct answer: set `correct: true` on a value or range", "answers",
+                       node)
+    precision = node.get("precision")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
+                                  or precision < 1):
+        raise ctx.fail("must be a whole number of significant digits, 1 or more", "precision",
+                       node)
+    return Numeric(**common, rules=tuple(rules), precision=precision, feedback_default=default)
+
+
+def _text(ctx: _Ctx, node: Any, common: dict[str, Any]) -> TextAnswer:
+    answers: list[tuple[str, bool, str, bool, float]] = []
+    default = ""
+    for answer in node["answers"]:
+        if not _is_map(answer):
+            raise ctx.fail("each answer is {answer: ..., correct: ..., feedback: ...}", "answers",
+                           node)
+        if answer.get("type") == "default":
+            default = ctx.text(answer, "feedback", required=False)
+            continue
+        fuzzy = ctx.number(answer, "fuzzy_threshold") if "fuzzy_threshold" in answer else 1.0
+        if not 0.0 <= fuzzy <= 1.0:
+            raise ctx.fail(f"must be between 0 and 1, got {fuzzy:g}", "fuzzy_threshold", answer)
+        answers.append((ctx.text(answer, "answer"), ctx.flag(answer, "correct", False),
+                        ctx.text(answer, "feedback", required=False),
+                        ctx.flag(answer, "match_case", False), fuzzy))
+    if not any(a[1] for a in answers):
+        raise ctx.fail("no correct answer: set `correct: true` on one", "answers", node)
+    return TextAnswer(**common, answers=tuple(answers), feedback_default=default)
+
+
+def quiz_from_jupyterquiz(data: list[Any], path: Path) -> Quiz:
+    """Convert a jupyterquiz question list; questions get ids q1, q2... in file order.
+
+    jupyterquiz has no explanation or source fields, so imported questions show the
+    per-answer feedback only.
+    """
+    questions: list[Question] = []
+    for index, node in enumerate(data, start=1):
+        ctx = _Ctx(path, f"q{index}")
+        if not _is_map(node):
+            raise ctx.fail("each jupyterquiz question is an object with question/type/answers")
+        kind = node.get("type")
+        if kind not in JUPYTERQUIZ_TYPES:
+            raise ctx.fail(f"unknown jupyterquiz type {kind!r}; this course reads: "
+                           + ", ".join(JUPYTERQUIZ_TYPES), "type", node)
+        if not isinstance(node.get("answers"), list) or not node["answers"]:
+            raise ctx.fail("needs a list of answers", "answers", node)
+        prompt = ctx.text(node, "question")
+        if node.get("code"):
+            prompt += "\n" + ctx.text(node, "code")
+        common: dict[str, Any] = {"id": f"q{index}", "prompt": prompt, "explanation": "",
+                                  "source": None, "seed": f"{path.stem}/q{index}"}
+        if kind == "multiple_choice":
+            questions.append(SingleChoice(**common, options=_choices(ctx, node, kind)))
+        elif kind == "many_choice":
+            questions.append(MultipleSelect(**common, options=_choices(ctx, node, kind)))
+        elif kind == "numeric":
+            questions.append(_numeric(ctx, node, common))
+        else:
+            questions.append(_text(ctx, node, common))
+    if not questions:
+        raise _Ctx(path).fail("the jupyterquiz file holds no questions")
+    return Quiz(name=path.stem, title=path.stem, questions=tuple(questions), path=path,
+                encoded=False, plain_questions=tuple(q.id for q in questions))

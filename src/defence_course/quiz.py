@@ -1,0 +1,406 @@
+"""Quiz widgets for lessons: `show_quiz()` for a bank or one question, `show_progress()` for all."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+
+from defence_course.progress import ProgressStore, default_progress_path
+from defence_course.quizbank import (
+    Feedback,
+    Matching,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    Quiz,
+    QuizError,
+    QuizResponseError,
+    SingleChoice,
+    TextAnswer,
+    TrueFalse,
+    bank_paths,
+    load_quiz,
+)
+
+__all__ = ["build_progress", "build_quiz", "load_quiz", "show_progress", "show_quiz"]
+
+# Colours mark the feedback border only; the verdict is always an icon plus words, and the text
+# keeps the theme's own colour, so contrast stays what JupyterLab's theme gives (WCAG AA).
+_BORDER = {"correct": "#1b5e20", "partial": "#8a4b00", "wrong": "#b00020", "info": "#1f4e79"}
+
+_PROMPT = string.Template('<div class="dc-prompt"><strong>$number</strong> $prompt</div>')
+_BOX = string.Template(
+    '<div class="dc-feedback-box dc-$state" '
+    'style="border-left: 0.35em solid $colour; padding: 0.3em 0.7em; margin: 0.3em 0;">'
+    "$body</div>"
+)
+# role="alert": the HTML widget replaces its content on each update, and screen readers announce
+# an inserted alert reliably (a freshly inserted status region may be skipped). Kept short: the
+# verdict line only; details, explanation and source follow as ordinary text.
+_VERDICT = string.Template(
+    '<p class="dc-verdict" role="alert"><strong>$verdict.</strong> $headline</p>'
+)
+_ITEM = string.Template("<li>$text</li>")
+_LIST = string.Template('<ul class="dc-details">$items</ul>')
+_EXPLANATION = string.Template('<p class="dc-explanation"><strong>Why:</strong> $text</p>')
+_SOURCE = string.Template(
+    '<p class="dc-source">Source: <a href="$url" target="_blank" rel="noopener noreferrer">'
+    "$title</a></p>"
+)
+_INFO = string.Template('<p role="alert"><strong>\u2139 Note:</strong> $text</p>')
+
+
+def _text_html(text: str) -> str:
+    """Escape text for HTML and keep its line breaks."""
+    return html.escape(text).replace("\n", "<br>")
+
+
+def render_feedback(feedback: Feedback) -> str:
+    """Feedback as escaped HTML: verdict (icon + words), details, explanation and source."""
+    state = "correct" if feedback.correct else "partial" if feedback.score > 0 else "wrong"
+    parts = [_VERDICT.substitute(verdict=html.escape(feedback.verdict),
+                                 headline=_text_html(feedback.headline))]
+    if feedback.details:
+        items = "".join(_ITEM.substitute(text=_text_html(d)) for d in feedback.details)
+        parts.append(_LIST.substitute(items=items))
+    if feedback.explanation:
+        parts.append(_EXPLANATION.substitute(text=_text_html(feedback.explanation)))
+    if feedback.source is not None:
+        parts.append(_SOURCE.substitute(url=html.escape(feedback.source.url, quote=True),
+                                        title=html.escape(feedback.source.title)))
+    return _BOX.substitute(state=state, colour=_BORDER[state], body="".join(parts))
+
+
+def render_info(text: str) -> str:
+    """A neutral note (e.g. 'choose an answer first'): not an attempt, not colour-coded."""
+    return _BOX.substitute(state="info", colour=_BORDER["info"],
+                           body=_INFO.substitute(text=_text_html(text)))
+
+
+def _parse_number(text: str) -> float:
+    """Read what a learner typed: '2.5', '2,5', '1 000', '-3e2' (a unit at the end is ignored)."""
+    cleaned = text.strip().replace("\u00a0", " ")
+    match = re.match(r"^([-+]?[\d\s.,]*\d(?:[eE][-+]?\d+)?)", cleaned)
+    if not match:
+        raise QuizResponseError("type a number first, for example 2.5")
+    number = match.group(1).replace(" ", "")
+    if "," in number and "." not in number and number.count(",") == 1:
+        number = number.replace(",", ".")
+    number = number.replace(",", "")
+    try:
+        return float(number)
+    except ValueError:
+        raise QuizResponseError(f"{text.strip()!r} is not a number; type digits, e.g. 2.5") \
+            from None
+
+
+# --------------------------------------------------------------------------- one question
+
+
+@dataclass
+class QuestionView:
+    """The widgets of one question, and how to read a response from them."""
+
+    question: Question
+    number: int
+    box: widgets.VBox
+    check: widgets.Button
+    feedback: widgets.HTML
+    status: widgets.Label
+    controls: list[widgets.Widget]
+    read: Callable[[], Any]
+    on_result: Callable[[QuestionView, Feedback], None] | None = None
+    last: Feedback | None = field(default=None)
+
+    def click(self) -> None:
+        """Press 'Check answer' from Python (tests, benchmarks)."""
+        self.check.click()
+
+    def respond(self, response: Any) -> None:
+        """Set the controls to an API-style response (the same shapes `Quiz.answer` takes)."""
+        q = self.question
+        if isinstance(q, MultipleSelect):
+            for box in self.controls:
+                box.value = box.description in response
+        elif isinstance(q, (SingleChoice, TrueFalse, TextAnswer)):
+            self.controls[0].value = response if not isinstance(response, bool) else str(response)
+        elif isinstance(q, Numeric):
+            self.controls[0].value = str(response)
+        elif isinstance(q, Ordering):
+            for dropdown, item in zip(self.controls, response, strict=True):
+                dropdown.value = item
+        elif isinstance(q, Matching):
+            for dropdown in self.controls:
+                dropdown.value = response.get(dropdown.description)
+
+
+def _status_text(attempts: int, solved: bool) -> str:
+    if not attempts:
+        return "Not tried yet."
+    plural = "s" if attempts != 1 else ""
+    return f"{attempts} attempt{plural} · " + ("✔ answered correctly" if solved
+                                                else "not answered correctly yet")
+
+
+_WIDE = widgets.Layout(width="auto")
+# JupyterLab takes a bare arrow key on a closed list for its own shortcuts (ipywidgets #3912),
+# so tell keyboard users the keys that work everywhere.
+_LIST_KEYS = "Keyboard: Tab to a list, Alt+Down to open it, arrows and Enter to choose."
+
+
+def _controls(question: Question) -> tuple[list[widgets.Widget], list[widgets.Widget],
+                                           Callable[[], Any]]:
+    """Build (controls, layout children, reader) for one question type."""
+    label = f"Answer to question {question.id}"
+    if isinstance(question, (SingleChoice, TrueFalse)) and not isinstance(question,
+                                                                          MultipleSelect):
+        radio = widgets.RadioButtons(options=question.choices(), value=None, layout=_WIDE,
+                                     description="Answer", tooltip=label)
+        radio.add_class("dc-input")
+
+        def read_one() -> Any:
+            if radio.value is None:
+                raise QuizResponseError("choose an answer first")
+            return radio.value
+
+        return [radio], [radio], read_one
+    if isinstance(question, MultipleSelect):
+        boxes = [widgets.Checkbox(value=False, description=text, indent=False, layout=_WIDE)
+                 for text in question.choices()]
+        for box in boxes:
+            box.add_class("dc-input")
+        hint = widgets.Label("Choose every right option.")
+
+        def read_many() -> Any:
+            chosen = [box.description for box in boxes if box.value]
+            if not chosen:
+                raise QuizResponseError("choose at least one option first")
+            return chosen
+
+        return list(boxes), [hint, *boxes], read_many
+    if isinstance(question, (Numeric, TextAnswer)):
+        is_number = isinstance(question, Numeric)
+        entry = widgets.Text(value="", placeholder="a number" if is_number else "your answer",
+                             description="Answer", tooltip=label, continuous_update=True)
+        entry.add_class("dc-input")
+        unit = widgets.Label(question.unit if is_number else "")
+        unit.add_class("dc-unit")
+
+        def read_entry() -> Any:
+            if not entry.value.strip():
+                raise QuizResponseError("type an answer first")
+            return _parse_number(entry.value) if is_number else entry.value
+
+        return [entry], [widgets.HBox([entry, unit])], read_entry
+    if isinstance(question, Ordering):
+        start = question.choices()
+        dropdowns = [widgets.Dropdown(options=start, value=item, description=f"Position {i}",
+                                      style={"description_width": "initial"}, layout=_WIDE)
+                     for i, item in enumerate(start, start=1)]
+        busy = {"on": False}
+
+        def swap(change: dict[str, Any]) -> None:
+            """Keep a permutation: the item chosen moves here, the old one takes its place."""
+            if busy["on"]:
+                return
+            busy["on"] = True
+            try:
+                for other in dropdowns:
+                    if other is not change["owner"] and other.value == change["new"]:
+                        other.value = change["old"]
+            finally:
+                busy["on"] = False
+
+        for dropdown in dropdowns:
+            dropdown.add_class("dc-input")
+            dropdown.observe(swap, names="value")
+        hint = widgets.Label("Set each position; the item you pick swaps places with the one "
+                             f"it replaces. Position 1 comes first. {_LIST_KEYS}")
+        return list(dropdowns), [hint, *dropdowns], lambda: [d.value for d in dropdowns]
+    if isinstance(question, Matching):
+        options: list[tuple[str, Any]] = [("— choose —", None)]
+        options += [(text, text) for text in question.choices()]
+        dropdowns = [widgets.Dropdown(options=options, value=None, description=left,
+                                      style={"description_width": "initial"}, layout=_WIDE)
+                     for left in question.lefts()]
+        for dropdown in dropdowns:
+            dropdown.add_class("dc-input")
+        hint = widgets.Label(f"Choose the match for each item. {_LIST_KEYS}")
+
+        def read_pairs() -> Any:
+            if any(d.value is None for d in dropdowns):
+                raise QuizResponseError("choose a match for every item first")
+            return {d.description: d.value for d in dropdowns}
+
+        return list(dropdowns), [hint, *dropdowns], read_pairs
+    raise QuizError(f"no widget for question type {question.type!r}")  # pragma: no cover
+
+
+def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
+                   on_result: Callable[[QuestionView, Feedback], None] | None = None
+                   ) -> QuestionView:
+    """Widgets for one question; the Check button grades kernel-side and saves the attempt."""
+    prompt = widgets.HTML(_PROMPT.substitute(number=html.escape(f"Q{number}."),
+                                             prompt=_text_html(question.prompt)))
+    controls, children, read = _controls(question)
+    check = widgets.Button(description="Check answer", button_style="primary",
+                           tooltip=f"Check your answer to question {number}",
+                           icon="check")
+    check.add_class("dc-check")
+    rec = store.results(quiz.name).get(question.id)
+    status = widgets.Label(_status_text(rec.attempts, rec.solved) if rec else _status_text(0, False))
+    status.add_class("dc-status")
+    feedback = widgets.HTML("")
+    feedback.add_class("dc-feedback")
+    box = widgets.VBox([prompt, *children, widgets.HBox([check, status]), feedback])
+    box.add_class("dc-question")
+    box.add_class(f"dc-type-{question.type}")
+    box.add_class(f"dc-q-{question.id}")
+    view = QuestionView(question, number, box, check, feedback, status, controls, read,
+                        on_result)
+
+    def on_check(_button: widgets.Button | None = None) -> None:
+        try:
+            response = view.read()
+            result = question.grade(response)
+        except QuizResponseError as error:
+            feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
+            return
+        view.last = result
+        saved = store.record(quiz.name, question.id, result.correct, result.score)
+        status.value = _status_text(saved.attempts, saved.solved)
+        feedback.value = render_feedback(result)
+        if view.on_result is not None:
+            view.on_result(view, result)
+
+    check.on_click(on_check)
+    return view
+
+
+# --------------------------------------------------------------------------- a whole quiz
+
+
+@dataclass
+class QuizView:
+    """A bank (or one question of it) on screen, with its attempted/correct line."""
+
+    quiz: Quiz
+    widget: widgets.VBox
+    score: widgets.Label
+    notice: widgets.HTML
+    questions: list[QuestionView]
+    store: ProgressStore
+
+    def view(self, question_id: str) -> QuestionView:
+        """The view of one question, by id."""
+        for view in self.questions:
+            if view.question.id == question_id:
+                return view
+        raise QuizError(f"question {question_id!r} is not shown in this quiz view")
+
+    def refresh(self) -> None:
+        """Recount attempted/correct from the progress file and show any pending notice."""
+        summary = self.store.summary(self.quiz.name, [q.id for q in self.quiz.questions])
+        self.score.value = (f"{self.quiz.title}: {summary.attempted} of {summary.total} "
+                            f"attempted · {summary.correct} correct")
+        notices = self.store.take_notices()
+        if notices:
+            self.notice.value = render_info(" ".join(notices))
+
+
+_STORES: dict[str, ProgressStore] = {}
+
+
+def progress_store() -> ProgressStore:
+    """One store per progress path, so notices are shown once per kernel, not once per widget."""
+    path = str(default_progress_path())
+    if path not in _STORES:
+        _STORES[path] = ProgressStore(path)
+    return _STORES[path]
+
+
+def build_quiz(bank: str, question_id: str | None = None, *,
+               store: ProgressStore | None = None) -> QuizView:
+    """Build (without displaying) the widgets for a bank or one of its questions."""
+    quiz = load_quiz(bank)
+    store = store or progress_store()
+    chosen = [quiz.question(question_id)] if question_id is not None else list(quiz.questions)
+    score = widgets.Label("")
+    score.add_class("dc-score")
+    notice = widgets.HTML("")
+    notice.add_class("dc-notice")
+    views: list[QuestionView] = []
+    quiz_view = QuizView(quiz, widgets.VBox(), score, notice, views, store)
+    numbers = {q.id: i for i, q in enumerate(quiz.questions, start=1)}
+    for question in chosen:
+        views.append(build_question(quiz, question, numbers[question.id], store,
+                                    on_result=lambda _v, _f: quiz_view.refresh()))
+    # One question sits inside a lesson: its own status line says attempts and correctness, and
+    # a bank total repeated after every such question would be clutter (show_progress has it).
+    header = [score] if question_id is None else []
+    quiz_view.widget.children = [*header, notice, *(v.box for v in views)]
+    quiz_view.widget.add_class("dc-quiz")
+    quiz_view.refresh()
+    return quiz_view
+
+
+def show_quiz(bank: str, question_id: str | None = None) -> None:
+    """Show a whole bank, or one question of it, right here in the notebook.
+
+    `show_quiz("03-who-pays")` shows lessons/quizzes/03-who-pays.yaml; `show_quiz("03-who-pays",
+    "q2")` shows only q2, so a question can sit right after the cell it is about.
+    """
+    from IPython.display import display
+
+    display(build_quiz(bank, question_id).widget)
+
+
+# --------------------------------------------------------------------------- progress overview
+
+
+def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
+    """One row per lesson bank: a bar of questions answered correctly, and the counts in words."""
+    store = store or progress_store()
+    rows: list[widgets.Widget] = [widgets.HTML("<h3>Your quiz progress</h3>")]
+    for path in bank_paths():
+        try:
+            quiz = load_quiz(path)
+        except QuizError as error:
+            problem = widgets.Label(f"{path.stem}: this quiz cannot be read ({error})")
+            problem.add_class("dc-progress-error")
+            rows.append(problem)
+            continue
+        summary = store.summary(quiz.name, [q.id for q in quiz.questions])
+        bar = widgets.IntProgress(value=summary.correct, min=0, max=summary.total,
+                                  description=quiz.title, bar_style="success",
+                                  style={"description_width": "16em"},
+                                  layout=widgets.Layout(width="32em"))
+        words = widgets.Label(f"{summary.correct} of {summary.total} correct · "
+                              f"{summary.attempted} attempted")
+        row = widgets.HBox([bar, words])
+        row.add_class("dc-progress-row")
+        rows.append(row)
+    if len(rows) == 1:
+        rows.append(widgets.Label("No quizzes found."))
+    notices = store.take_notices()
+    if notices:
+        notice = widgets.HTML(render_info(" ".join(notices)))
+        notice.add_class("dc-notice")
+        rows.insert(1, notice)
+    box = widgets.VBox(rows)
+    box.add_class("dc-progress")
+    return box
+
+
+def show_progress() -> None:
+    """Show every lesson's quiz results in one widget (a bar per lesson)."""
+    from IPython.display import display
+
+    display(build_progress())
