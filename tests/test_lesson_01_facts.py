@@ -60,8 +60,7 @@ APPROVED_QUOTES: tuple[str, ...] = (
     "I am announcing today that Canada will achieve NATO's 2 percent target this year — half a "
     "decade ahead of schedule",
     # Trump, about 20 June 2025 (date inferred) and 24 June 2025
-    "NATO will have to deal with Spain. … And you know who else pays very little? A place called "
-    "Canada.",
+    "NATO will have to deal with Spain. … And you know who else pays very little? A place called Canada.",
     "Depends on your definition. There are numerous definitions of Article 5.",
     # Hague Summit Declaration, 25 June 2025
     "We reaffirm our ironclad commitment to collective defence as enshrined in Article 5 of the "
@@ -136,8 +135,18 @@ _NEWS_SHINGLES_TEXT = """
 NEWS_SHINGLES = frozenset(_NEWS_SHINGLES_TEXT.split())
 
 MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 FULL_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
 AMOUNT = re.compile(r"(€|C\$)(\d+(?:\.\d+)?) (billion|million)")
@@ -274,9 +283,9 @@ def test_every_percentage_in_the_prose_is_stated_in_the_timeline(lesson_md, time
 
 
 def test_hague_figures_match_the_timeline(lesson_md, timeline) -> None:
-    hague = timeline[
-        (timeline["date"] == "2025-06-25") & timeline["event"].str.contains("Hague")
-    ]["event"].iloc[0]
+    hague = timeline[(timeline["date"] == "2025-06-25") & timeline["event"].str.contains("Hague")][
+        "event"
+    ].iloc[0]
     for part in ("5% of GDP by 2035", "3.5%", "up to 1.5%", "2029"):
         assert part in hague, f"the timeline's Hague row no longer says {part!r}"
     text = prose(lesson_md)
@@ -299,7 +308,10 @@ def test_safe_steps_in_the_prose_are_the_timeline_steps(lesson_md, timeline) -> 
     """The Key points and the quiz name four SAFE steps after the SDP: the data must have four."""
     after = timeline[(timeline["date"] > "2025-06-23") & timeline["event"].str.contains("SAFE")]
     assert list(after["date"].dt.strftime("%Y-%m-%d")) == [
-        "2025-09-18", "2025-12-01", "2025-12-19", "2026-02-14",
+        "2025-09-18",
+        "2025-12-01",
+        "2025-12-19",
+        "2026-02-14",
     ]
     assert "Four steps" in lesson_md
 
@@ -451,7 +463,11 @@ def test_claims_filter_shows_one_table_of_the_chosen_verdict(lesson_namespace) -
 def test_the_claims_table_keeps_its_verdicts(lesson_namespace) -> None:
     claims = lesson_namespace["claims"]
     assert list(claims.columns) == [
-        "claim", "who_says_it", "checkable", "what_the_sources_say", "verdict",
+        "claim",
+        "who_says_it",
+        "checkable",
+        "what_the_sources_say",
+        "verdict",
     ]
     verdicts = dict(zip(claims["claim"], claims["verdict"], strict=True))
     assert verdicts["The partnership is a 'military pact'"] == "misleading"
@@ -467,3 +483,50 @@ def test_a_pile_of_tables_is_reported() -> None:
     output.append_display_data(pd.DataFrame({"a": [1]}))
     output.append_display_data(pd.DataFrame({"a": [2]}))
     assert tables_shown(output) == 2
+
+
+# --------------------------------------------------------------------------- review fixes
+
+WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def figure_description_counts(text: str) -> tuple[int, int]:
+    """(rows, filled markers) as the figure description states them in words."""
+    rows = re.search(r"in (\w+) of the (\w+) rows", text)
+    filled = re.search(r"only (\w+) are filled", text)
+    if rows is None or filled is None:
+        raise ValueError("the figure description no longer states its row and filled-marker counts")
+    return WORD_NUMBERS[rows[2]], WORD_NUMBERS[filled[1]]
+
+
+def test_figure_description_counts_match_the_data(lesson_md, timeline) -> None:
+    """Regression: the description once said 'most events cluster in June' (8 of 19 do)."""
+    period = timeline[timeline["date"].between("2025-01-01", "2026-02-28")]
+    rows, filled = figure_description_counts(lesson_md)
+    assert rows == period["category"].nunique()
+    assert filled == int((period["reliability"] == "primary").sum())
+
+
+def test_a_wrong_figure_count_is_reported(timeline) -> None:
+    period = timeline[timeline["date"].between("2025-01-01", "2026-02-28")]
+    wrong = "events in four of the six rows; only nine are filled (primary)"
+    rows, filled = figure_description_counts(wrong)
+    assert (rows, filled) != (period["category"].nunique(), int((period["reliability"] == "primary").sum()))
+
+
+def test_the_week_prose_mentions_every_row_of_the_week(lesson_md, timeline) -> None:
+    """Regression: section 5 once skipped two rows of its own table (19 and 22 June)."""
+    week = timeline[timeline["date"].between("2025-06-09", "2025-06-25")]
+    for day in week["date"].dt.day.unique():
+        assert re.search(rf"\b{day} June\b", lesson_md), f"{day} June is in the table but not the prose"
