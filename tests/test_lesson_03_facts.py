@@ -23,7 +23,8 @@ JUNE_2024 = "NATO 2024 edition (June 2024)"
 APRIL_2025 = "NATO Secretary General Annual Report (April 2025)"
 AUG_2025 = "NATO 2025 edition (Aug 2025)"
 
-WORDS = {"none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+WORDS = {"none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10}
 
 
 def number(text: str) -> int:
@@ -266,6 +267,36 @@ def _march_2026(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object
     yield "none of them below 2%", True, bool((filled["pct_gdp"] >= 2).all())
 
 
+def _members_2014(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    joined = d.membership["nato_join_year"].le(2014).fillna(False)
+    yield "NATO members in 2014", number(m[1]), int(joined.sum())
+
+
+def _sources_2025(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """The 2025e cells come from news reports AND public transcriptions: the prose must say both."""
+    editions = d.year(2025).dropna(subset=["pct_gdp"])["edition"].str.lower()
+    yield "2025e from news reports", "news" in m[1], bool(
+        (~editions.str.contains("transcription|code comment")).any())
+    yield "2025e from public transcriptions", "transcription" in m[1], bool(
+        editions.str.contains("transcription").any())
+
+
+def _opposite_sides(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    both = d.merged_2024()
+    nato, sipri = both["pct_gdp"] >= 2, both["milex_pct_gdp"] >= 2
+    yield "at or above 2% in 2024, NATO (merged)", number(m[1]), int(nato.sum())
+    yield "at or above 2% in 2024, SIPRI (merged)", number(m[2]), int(sipri.sum())
+    yield "Allies on opposite sides of 2% in 2024", number(m[3]), int((nato != sipri).sum())
+
+
+def _sipri_explorer(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    s = d.sipri
+    canada = s.loc[s["iso3"] == "CAN", "milex_pct_gdp"]
+    poland_2024 = s.loc[(s["iso3"] == "POL") & (s["year"] == 2024), "milex_pct_gdp"]
+    yield f"SIPRI Canada below {m[1]}% every year", True, bool((canada < float(m[1])).all())
+    yield f"SIPRI Poland above {m[2]}% in 2024", True, bool((poland_2024 > float(m[2])).all())
+
+
 def _carney_amount(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
     yield "Canada's extra spending, C$bn", float(m[1]), d.amount(
         "Canada 2% plan", "secondary", "additional")
@@ -318,6 +349,14 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "carney-amount": (r"about \*\*C\$(\d+)bn\*\* this fiscal year", _carney_amount),
     "founders": (r"Canada is one of the (\d+) countries that founded NATO in (\d{4})", _founders),
     "march-2026": (r"None of these is below 2%, which fits NATO's August statement", _march_2026),
+    "members-2014": (r"in\s+2014 the Alliance had (\d+) members", _members_2014),
+    "sources-2025": (r"each 2025 value is one that \*\*([^*]+?)quoted from NATO's release\*\*",
+                     _sources_2025),
+    "opposite-sides": (r"The two counts, (\d+) and\s+(\d+), look close, but they are not the same"
+                       r" Allies: \*\*(\w+)\*\* Allies are above 2% in one source and\s+below it",
+                       _opposite_sides),
+    "sipri-explorer": (r"Canada stays below (\d\.\d)% in every year, and Poland ends\s+above"
+                       r" (\d)% in 2024", _sipri_explorer),
 }
 
 # Wording the house rules fix (facts.md section 0): the deadline, the ceiling, the edition name.
@@ -328,6 +367,9 @@ REQUIRED_PHRASES = (
 FORBIDDEN_PHRASES = ("at least 1.5%", "minimum of 1.5%", "1.5% floor")
 # Every sentence naming 2032 must say it is not the Hague deadline.
 CONTEXT_2032 = ("draft", "earlier government")
+# "In response to Russia's illegal annexation of Crimea" is NATO's later summary of the pledge (as
+# quoted on ASEAN NOW), not a phrase of the Wales Declaration: every sentence using it must say so.
+CONTEXT_CRIMEA = ("summary",)
 
 
 def markdown_of(notebook: nbformat.NotebookNode) -> list[str]:
@@ -366,6 +408,10 @@ def claim_problems(cells: list[str], data: Data) -> list[str]:
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if "2032" in sentence and not any(c in sentence for c in CONTEXT_2032):
             problems.append(f"wording: 2032 without saying it is not the deadline: {sentence!r}")
+        flat = " ".join(sentence.split())  # the phrase may be broken across lines
+        if "annexation of Crimea" in flat and not any(c in flat for c in CONTEXT_CRIMEA):
+            problems.append(f"wording: the Crimea phrase is NATO's later summary, not the Wales"
+                            f" Declaration: say so: {sentence!r}")
     return problems
 
 
@@ -426,6 +472,22 @@ def test_lesson_prose_agrees_with_the_data() -> None:
         ("up to 1.5%", "at least 1.5%", "wording"),
         ("The deadline is **2035**. Rutte's draft said 2032",
          "The deadline is **2032**. Rutte's plan said 2032", "wording"),
+        # The Crimea phrase was once given as the Wales Declaration's own words.
+        ("NATO's leaders met in Wales in September 2014 and adopted the **Defence Investment Pledge**."
+         " The\ndeclaration opens on \"Russia's aggressive actions against Ukraine\" (Wales Summit"
+         " Declaration,\ncopy on Scribd); NATO's later summary of the pledge, as quoted on ASEAN NOW,"
+         " says the leaders acted\n\"in response to Russia's illegal annexation of Crimea\".",
+         "NATO's leaders met in Wales in September 2014, \"in response to Russia's illegal annexation"
+         " of\nCrimea\" in NATO's own words, and adopted the **Defence Investment Pledge**.", "wording"),
+        ("2014 the Alliance had 28 members", "2014 the Alliance had 32 members", "members-2014"),
+        # The 2025e cells were once said to come from news reports only.
+        ("**news\nreports, or for a few Allies public transcriptions of NATO's table, quoted",
+         "**news\nreports quoted", "sources-2025"),
+        ("The two counts, 18 and\n17,", "The two counts, 18 and\n18,", "opposite-sides"),
+        ("**nine** Allies are above 2%", "**one** Allies are above 2%", "opposite-sides"),
+        ("Canada stays below 1.5% in every year", "Canada stays below 1.3% in every year",
+         "sipri-explorer"),
+        ("Poland ends\nabove 4% in 2024", "Poland ends\nabove 5% in 2024", "sipri-explorer"),
     ],
 )
 def test_a_wrong_number_in_the_prose_is_reported(right: str, wrong: str, reported: str) -> None:
