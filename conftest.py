@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Generator
 from pathlib import Path
@@ -21,6 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
     Set before any kernel starts, so every notebook kernel nbval launches inherits it.
     """
     state = Path(tempfile.mkdtemp(prefix="defence-course-test-"))
+    config.add_cleanup(lambda: shutil.rmtree(state, ignore_errors=True))
     os.environ.setdefault("DEFENCE_COURSE_PROGRESS", str(state / "progress.json"))
 
 

@@ -1,0 +1,367 @@
+"""The grading zygote: runs inside the sandbox, forks one limited child per submission."""
+
+# This module runs as `python -m defence_course._worker` INSIDE the sandbox (bubblewrap or
+# rlimits only). It imports pandas and the course data once, then for each request from the
+# grader forks a child that applies fresh resource limits, executes the learner's code cells,
+# and reports the named answers as plain JSON. Nothing here decides a grade: the grader
+# (outside the sandbox) parses the JSON strictly and compares it with the expected values,
+# which never enter the sandbox.
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import struct
+import sys
+import time
+from typing import Any
+
+HEADER = struct.Struct(">I")
+MAX_FRAME = 64 * 1024 * 1024
+OUTPUT_FILE = "output.txt"
+ENV_RESULT_FD = "DC_RESULT_FD"
+ENV_WORKDIR = "DC_WORKDIR"
+ENV_PIDNS = "DC_PIDNS"
+ENV_PRELOAD = "DC_PRELOAD"
+
+
+class CellTimeout(BaseException):
+    """Raised in the child by SIGALRM so a cell that runs too long stops and the rest is kept."""
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    """Write one length-prefixed frame, retrying short writes."""
+    data = HEADER.pack(len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_exact(fd: int, n: int) -> bytes | None:
+    """Read exactly n bytes from fd, or None at end of file."""
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> bytes | None:
+    """Read one length-prefixed frame, or None at end of file."""
+    header = read_exact(fd, HEADER.size)
+    if header is None:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > MAX_FRAME:
+        return None
+    return read_exact(fd, size)
+
+
+def _set_pdeathsig() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux only; best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+class _Shell:
+    """A stand-in for IPython's shell so notebook code that calls get_ipython() keeps running."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.user_ns = namespace
+
+    def run_line_magic(self, *args: Any, **kwargs: Any) -> None:
+        """Magics have no effect during grading."""
+
+    def run_cell_magic(self, *args: Any, **kwargs: Any) -> None:
+        """Cell magics have no effect during grading."""
+
+    def system(self, *args: Any, **kwargs: Any) -> None:
+        """Shell escapes (!cmd) have no effect during grading."""
+
+    def getoutput(self, *args: Any, **kwargs: Any) -> list[str]:
+        """Shell escapes (!cmd) have no effect during grading."""
+        return []
+
+
+def _limit(kind: int, value: int) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        hard = resource.getrlimit(kind)[1]
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(kind, (value, value))
+
+
+def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
+    """Run one submission; never returns (os._exit)."""
+    nonce = request["nonce"].encode()
+    limits = request["limits"]
+    try:
+        os.setsid()
+        _set_pdeathsig()
+        os.chdir(workdir)
+        out = os.open(os.path.join(workdir, OUTPUT_FILE), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                      0o600)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        # Close every descriptor but stdio and the result pipe (the zygote's request pipe too).
+        os.closerange(3, result_fd)
+        os.closerange(result_fd + 1, 65536)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes fail, not kill
+        _limit(resource.RLIMIT_AS, int(limits["memory_bytes"]))
+        _limit(resource.RLIMIT_CPU, max(1, int(limits["cpu_seconds"])))
+        _limit(resource.RLIMIT_FSIZE, int(limits["file_bytes"]))
+        _limit(resource.RLIMIT_NPROC, int(limits["processes"]))
+        _limit(resource.RLIMIT_NOFILE, 256)
+        _limit(resource.RLIMIT_CORE, 0)
+    except Exception as error:  # the sandbox could not be prepared: report and stop
+        write_frame(result_fd, nonce + json.dumps({"setup_error": repr(error)}).encode())
+        os._exit(3)
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise CellTimeout
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    deadline = time.monotonic() + float(limits["cell_seconds"])
+    signal.setitimer(signal.ITIMER_REAL, float(limits["cell_seconds"]))
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    shell = _Shell(namespace)
+    namespace["get_ipython"] = lambda: shell
+    namespace["display"] = lambda *args, **kwargs: None
+    cell_errors: list[list[Any]] = []
+    timed_out_cell = None
+    for index, source in enumerate(request["cells"]):
+        try:
+            code = compile(source, f"<cell {index + 1}>", "exec")
+            exec(code, namespace)
+        except CellTimeout:
+            timed_out_cell = index
+            break
+        except SystemExit as stop:
+            cell_errors.append([index, f"SystemExit: {stop.code!r} (sys.exit is ignored)"])
+        except BaseException as error:  # a learner's error: record it and go on, like a notebook
+            cell_errors.append([index, f"{type(error).__name__}: {error}"[:500]])
+    # Answers are read after the cells; function answers get a fresh, short time budget.
+    from defence_course.checks import call_key, to_plain
+
+    answers: dict[str, Any] = {}
+    remaining = min(2.0, max(0.5, deadline - time.monotonic())) if timed_out_cell is not None \
+        else max(2.0, deadline - time.monotonic())
+    signal.setitimer(signal.ITIMER_REAL, remaining)
+    try:
+        for spec in request["answers"]:
+            name = spec["name"]
+            if name not in namespace:
+                answers[name] = {"__type__": "missing"}
+                continue
+            value = namespace[name]
+            try:
+                if spec["kind"] == "function" and callable(value):
+                    calls = {}
+                    for args, kwargs in spec["calls"]:
+                        key = call_key(args, kwargs)
+                        try:
+                            calls[key] = {"ok": to_plain(value(*args, **kwargs))}
+                        except CellTimeout:
+                            calls[key] = {"error": "timed out"}
+                            raise
+                        except BaseException as error:
+                            calls[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
+                    answers[name] = {"__type__": "function", "name": name, "calls": calls}
+                else:
+                    answers[name] = to_plain(value)
+            except CellTimeout:
+                raise
+            except BaseException as error:
+                answers[name] = {"__type__": "unsupported", "class": type(error).__name__}
+    except CellTimeout:
+        timed_out_cell = -1 if timed_out_cell is None else timed_out_cell
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    report = {"answers": answers, "cell_errors": cell_errors, "timed_out_cell": timed_out_cell}
+    try:
+        payload = json.dumps(report, allow_nan=True).encode()
+    except (TypeError, ValueError) as error:
+        payload = json.dumps({"setup_error": f"could not encode answers: {error}"}).encode()
+    write_frame(result_fd, nonce + payload)
+    os._exit(0)
+
+
+def _sweep(pid: int) -> None:
+    """Kill the child's process group and, in a private PID namespace, every other process."""
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
+    if os.environ.get(ENV_PIDNS) == "1":
+        # kill(-1) reaches every process in this namespace except ourselves and its init.
+        for _ in range(3):
+            with contextlib.suppress(OSError):
+                os.kill(-1, signal.SIGKILL)
+            time.sleep(0.005)
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def _wipe(workroot: str) -> None:
+    """Remove everything a submission could leave for the next one in the writable places."""
+    places = [workroot]
+    if os.environ.get(ENV_PIDNS) == "1":
+        places.append("/dev/shm")
+    for place in places:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(place):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def _run(request: dict[str, Any], workroot: str) -> dict[str, Any]:
+    """Fork a child for one submission, wait for it with the wall-clock limit, collect its frame."""
+    workdir = os.path.join(workroot, "work")
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir, mode=0o700)
+    read_fd, write_fd = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        os.close(read_fd)
+        try:
+            _child(request, write_fd, workdir)
+        finally:
+            os._exit(4)
+    os.close(write_fd)
+    deadline = started + float(request["limits"]["wall_seconds"])
+    buffer = bytearray()
+    status: int | None = None
+    timed_out = False
+    open_pipe = True
+    while True:
+        if status is None:
+            done, wait_status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = wait_status
+        if status is not None and not open_pipe:
+            break
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = status is None
+            break
+        if open_pipe:
+            ready, _, _ = select.select([read_fd], [], [], min(0.05, deadline - now))
+            if ready:
+                chunk = os.read(read_fd, 1 << 16)
+                if not chunk:
+                    open_pipe = False
+                elif len(buffer) < MAX_FRAME + 64:
+                    buffer += chunk
+        elif status is None:
+            time.sleep(0.002)
+        if status is not None and open_pipe:
+            # The child is gone; a grandchild may hold the pipe open: stop reading soon.
+            ready, _, _ = select.select([read_fd], [], [], 0)
+            if not ready:
+                break
+    _sweep(pid)
+    if status is None:
+        with contextlib.suppress(ChildProcessError):
+            _, status = os.waitpid(pid, 0)
+    # Drain what is left after every writer is dead.
+    with contextlib.suppress(OSError):
+        while True:
+            ready, _, _ = select.select([read_fd], [], [], 0)
+            if not ready:
+                break
+            chunk = os.read(read_fd, 1 << 16)
+            if not chunk:
+                break
+            if len(buffer) < MAX_FRAME + 64:
+                buffer += chunk
+    os.close(read_fd)
+    output = b""
+    with contextlib.suppress(OSError), open(os.path.join(workdir, OUTPUT_FILE), "rb") as handle:
+        output = handle.read(int(request["limits"]["output_bytes"]))
+    _wipe(workroot)
+    frame = None
+    if len(buffer) >= HEADER.size:
+        (size,) = HEADER.unpack(bytes(buffer[:HEADER.size]))
+        body = bytes(buffer[HEADER.size:HEADER.size + size])
+        if len(body) == size:
+            frame = body.decode("utf-8", "replace")
+    exit_code = None
+    signal_number = None
+    if status is not None:
+        if os.WIFEXITED(status):
+            exit_code = os.WEXITSTATUS(status)
+        elif os.WIFSIGNALED(status):
+            signal_number = os.WTERMSIG(status)
+    return {
+        "frame": frame,
+        "timed_out": timed_out,
+        "exit_code": exit_code,
+        "signal": signal_number,
+        "output": output.decode("utf-8", "replace"),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def _preload() -> list[str]:
+    """Import pandas, the exercise's modules and the course data once, before any fork."""
+    loaded = []
+    for name in filter(None, os.environ.get(ENV_PRELOAD, "").split(",")):
+        try:
+            __import__(name)
+            loaded.append(name)
+        except Exception:  # a module the sandbox lacks: the learner's import will report it
+            continue
+    try:
+        from defence_course import data
+
+        for dataset in data.list_datasets():
+            data.load(dataset)
+        loaded.append("data")
+    except Exception:
+        pass
+    with contextlib.suppress(Exception):
+        import defence_course.checks  # noqa: F401
+    return loaded
+
+
+def main() -> int:
+    """Serve requests from the grader until its pipe closes."""
+    result_fd = int(os.environ[ENV_RESULT_FD])
+    workroot = os.environ.get(ENV_WORKDIR) or "/tmp"
+    _set_pdeathsig()
+    # `python -m` puts the working folder (the writable /tmp) first on sys.path: drop it, so a
+    # file planted there can never shadow a module another submission imports.
+    here = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", here, workroot)]
+    loaded = _preload()
+    write_frame(result_fd, json.dumps({"ready": True, "preloaded": loaded}).encode())
+    while True:
+        raw = read_frame(0)
+        if raw is None:
+            return 0
+        request = json.loads(raw)
+        reply = _run(request, workroot)
+        reply["id"] = request["id"]
+        write_frame(result_fd, json.dumps(reply).encode())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
