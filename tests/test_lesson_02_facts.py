@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 from defence_course.data import load
+from tests import prose_claims
+from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "02-two-clubs.ipynb"
 
@@ -21,23 +22,6 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "02-two-clubs.ipynb
 # table lists today's members only; the lesson adds this one departure in a code cell, and so
 # does this test when it counts members per year.
 EU_LEAVERS = (("United Kingdom", 1973, 2020),)
-
-WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}
-
-
-def number(text: str) -> int:
-    """Read '23' or 'Nine' as an int, so prose may spell small numbers out."""
-    return int(text) if text.isdigit() else WORDS[text.lower()]
-
-
-def names(text: str) -> set[str]:
-    """Split 'A, B, the C and D' into {'A', 'B', 'C', 'D'} (the lesson writes 'the United ...')."""
-    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", text.strip().rstrip("."))
-    return {re.sub(r"^the\s+", "", p.strip()) for p in parts if p.strip()}
-
 
 @dataclass(frozen=True)
 class Data:
@@ -68,10 +52,6 @@ class Data:
         return float(rows.iloc[0])
 
 
-# A claim: a regex on the lesson's markdown and a function giving (what the prose says,
-# what the data says) pairs for one match. Every claim must be found at least once, so a
-# rewritten sentence that drops a number is noticed too.
-Check = Callable[[re.Match[str], Data], Iterator[tuple[str, object, object]]]
 
 
 def _overlap(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
@@ -239,22 +219,9 @@ DATE = re.compile(r"\b(\d{1,2} (?:January|February|March|April|May|June|July|Aug
 TIES_CELL = "Read the first four rows as one story."
 
 
-def markdown_of(notebook: nbformat.NotebookNode) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
-
-
 def claim_problems(cells: list[str], data: Data) -> list[str]:
     """Every quoted number that disagrees with the data, or claim that is gone, as a message."""
-    text = "\n\n".join(cells)
-    problems = []
-    for name, (pattern, check) in CLAIMS.items():
-        matches = list(re.finditer(pattern, text))
-        if not matches:
-            problems.append(f"claim {name!r} not found in the markdown: update CLAIMS in {__name__}")
-        for match in matches:
-            for what, said, actual in check(match, data):
-                if said != actual:
-                    problems.append(f"{name}: prose says {what} = {said!r}, data says {actual!r}")
+    problems = prose_claims.claim_problems("\n\n".join(cells), CLAIMS, data, __name__)
     ties = [cell for cell in cells if TIES_CELL in cell]
     if not ties:
         problems.append("the Canada-EU ties cell is gone: update TIES_CELL")
@@ -276,7 +243,7 @@ def course_data() -> Data:
 
 @cache
 def lesson_markdown() -> tuple[str, ...]:
-    return tuple(markdown_of(nbformat.read(NOTEBOOK, as_version=4)))
+    return markdown_cells(NOTEBOOK)
 
 
 def test_lesson_prose_agrees_with_the_data() -> None:
@@ -318,9 +285,6 @@ def test_lesson_prose_agrees_with_the_data() -> None:
 )
 def test_a_wrong_number_in_the_prose_is_reported(right: str, wrong: str, reported: str) -> None:
     """Each check can fail: changing one quoted fact is caught, and named in the message."""
-    cells = list(lesson_markdown())
-    assert any(right in cell for cell in cells), f"fixture out of date: {right!r} not in the lesson"
-    changed = [cell.replace(right, wrong) for cell in cells]
-    problems = claim_problems(changed, course_data())
-    assert problems, f"changing {right!r} to {wrong!r} went unnoticed"
-    assert any(p.startswith(reported) or repr(reported) in p for p in problems), problems
+    assert_wrong_text_is_reported(
+        lesson_markdown(), right, wrong, reported, lambda cells: claim_problems(cells, course_data())
+    )

@@ -15,6 +15,8 @@ import pytest
 
 from defence_course.data import load
 from defence_course.quizbank import Quiz, load_quiz
+from tests import prose_claims
+from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "lessons" / "03-who-pays.ipynb"
 BANK = "03-who-pays"
@@ -22,21 +24,6 @@ BANK = "03-who-pays"
 JUNE_2024 = "NATO 2024 edition (June 2024)"
 APRIL_2025 = "NATO Secretary General Annual Report (April 2025)"
 AUG_2025 = "NATO 2025 edition (Aug 2025)"
-
-WORDS = {"none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "eight": 8, "nine": 9, "ten": 10}
-
-
-def number(text: str) -> int:
-    """Read '12', 'none' or 'three' as an int, so prose may spell small numbers out."""
-    return int(text) if text.isdigit() else WORDS[text.lower()]
-
-
-def names(text: str) -> set[str]:
-    """Split 'A, B, the C and D' into {'A', 'B', 'C', 'D'} (the lesson writes 'the United ...')."""
-    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", " ".join(text.split()).strip().rstrip("."))
-    return {re.sub(r"^the\s+", "", p.strip()) for p in parts if p.strip()}
-
 
 def dp2(value: float) -> float:
     """Round to the two decimals the lesson quotes (NaN stays NaN, and never equals a quote)."""
@@ -109,11 +96,6 @@ class Data:
         rows = k.loc[(k["entity"] == entity) & (k["reliability"] == reliability)
                      & k["measure"].str.startswith(measure_prefix)]
         return float(rows["value"].iloc[0]) if len(rows) else math.nan
-
-
-# A claim: a regex on the lesson's markdown and a function giving (what, prose value, data value)
-# for one match. Every claim must be found at least once, so a rewritten sentence is noticed too.
-Check = Callable[[re.Match[str], Data], Iterator[tuple[str, object, object]]]
 
 
 def _counts(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
@@ -372,33 +354,10 @@ CONTEXT_2032 = ("draft", "earlier government")
 CONTEXT_CRIMEA = ("summary",)
 
 
-def markdown_of(notebook: nbformat.NotebookNode) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
-
-
-def _same(said: object, actual: object) -> bool:
-    if isinstance(said, float) or isinstance(actual, float):
-        return math.isclose(float(said), float(actual), abs_tol=1e-9)  # type: ignore[arg-type]
-    return said == actual
-
-
 def claim_problems(cells: list[str], data: Data) -> list[str]:
     """Every quoted number that disagrees with the data, or claim that is gone, as a message."""
     text = "\n\n".join(cells)
-    problems = []
-    for name, (pattern, check) in CLAIMS.items():
-        matches = list(re.finditer(pattern, text, flags=re.DOTALL if name == "scatter" else 0))
-        if not matches:
-            problems.append(f"{name}: claim not found in the markdown: update CLAIMS in {__name__}")
-        for match in matches:
-            try:
-                results = list(check(match, data))
-            except (KeyError, IndexError, ValueError) as error:
-                problems.append(f"{name}: prose names something the data lacks: {error!r}")
-                continue
-            for what, said, actual in results:
-                if not _same(said, actual):
-                    problems.append(f"{name}: prose says {what} = {said!r}, data says {actual!r}")
+    problems = prose_claims.claim_problems(text, CLAIMS, data, __name__, dotall={"scatter"})
     for phrase in REQUIRED_PHRASES:
         if phrase not in text:
             problems.append(f"wording: {phrase!r} is missing from the lesson")
@@ -423,7 +382,7 @@ def course_data() -> Data:
 
 @cache
 def lesson_markdown() -> tuple[str, ...]:
-    return tuple(markdown_of(nbformat.read(NOTEBOOK, as_version=4)))
+    return markdown_cells(NOTEBOOK)
 
 
 def test_lesson_prose_agrees_with_the_data() -> None:
@@ -492,12 +451,9 @@ def test_lesson_prose_agrees_with_the_data() -> None:
 )
 def test_a_wrong_number_in_the_prose_is_reported(right: str, wrong: str, reported: str) -> None:
     """Each check can fail: changing one quoted fact is caught, and named in the message."""
-    cells = list(lesson_markdown())
-    assert any(right in cell for cell in cells), f"fixture out of date: {right!r} not in the lesson"
-    changed = [cell.replace(right, wrong) for cell in cells]
-    problems = claim_problems(changed, course_data())
-    assert problems, f"changing {right!r} to {wrong!r} went unnoticed"
-    assert any(p.startswith(reported) for p in problems), problems
+    assert_wrong_text_is_reported(
+        lesson_markdown(), right, wrong, reported, lambda cells: claim_problems(cells, course_data())
+    )
 
 
 def _edit_nato(d: Data, country: str, year: int, **values: object) -> Data:

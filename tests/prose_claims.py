@@ -1,0 +1,78 @@
+"""Shared by the lesson facts tests: find the numbers a lesson's prose quotes and check them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+WORDS = {
+    "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+
+# A claim: a regex on the lesson's markdown and a function giving (what the prose says, what the
+# data says) pairs for one match. Every claim must be found at least once, so a rewritten
+# sentence that drops a number is noticed too.
+Check = Callable[[re.Match[str], Any], Iterator[tuple[str, object, object]]]
+Claims = Mapping[str, tuple[str, Check]]
+
+
+def number(text: str) -> int:
+    """Read '23', 'none' or 'Nine' as an int, so prose may spell small numbers out."""
+    return int(text) if text.isdigit() else WORDS[text.lower()]
+
+
+def names(text: str) -> set[str]:
+    """Split 'A, B, the C and D' into {'A', 'B', 'C', 'D'} (lessons write 'the United ...')."""
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+", " ".join(text.split()).strip().rstrip("."))
+    return {re.sub(r"^the\s+", "", p.strip()) for p in parts if p.strip()}
+
+
+def markdown_cells(notebook: Path) -> tuple[str, ...]:
+    """The text of every markdown cell, in order."""
+    return tuple(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown")
+
+
+def same(said: object, actual: object) -> bool:
+    """Equal, with floats compared as numbers (1.47 == 1.4700000001 read from a CSV)."""
+    if isinstance(said, float) or isinstance(actual, float):
+        return math.isclose(float(said), float(actual), abs_tol=1e-9)  # type: ignore[arg-type]
+    return said == actual
+
+
+def claim_problems(
+    text: str, claims: Claims, data: object, module: str, dotall: Iterable[str] = ()
+) -> list[str]:
+    """Every quoted value that disagrees with the data, or claim no longer found, as a message."""
+    problems = []
+    multiline = set(dotall)
+    for name, (pattern, check) in claims.items():
+        matches = list(re.finditer(pattern, text, flags=re.DOTALL if name in multiline else 0))
+        if not matches:
+            problems.append(f"{name}: claim not found in the markdown: update CLAIMS in {module}")
+        for match in matches:
+            try:
+                results = list(check(match, data))
+            except (KeyError, IndexError, ValueError) as error:
+                problems.append(f"{name}: prose names something the data lacks: {error!r}")
+                continue
+            for what, said, actual in results:
+                if not same(said, actual):
+                    problems.append(f"{name}: prose says {what} = {said!r}, data says {actual!r}")
+    return problems
+
+
+def assert_wrong_text_is_reported(
+    cells: Iterable[str], right: str, wrong: str, reported: str, problems_of: Callable[[list[str]], list[str]]
+) -> None:
+    """A check can fail: replacing `right` with `wrong` in the prose is caught under `reported`."""
+    cells = list(cells)
+    assert any(right in cell for cell in cells), f"fixture out of date: {right!r} not in the lesson"
+    problems = problems_of([cell.replace(right, wrong) for cell in cells])
+    assert problems, f"changing {right!r} to {wrong!r} went unnoticed"
+    assert any(p.startswith(reported) for p in problems), problems
