@@ -9,11 +9,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab test lint clean help
+.PHONY: lab test lint bench clean help
 
 help:
 	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
+	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Measurements, not tests: each prints ratios against an anchor measured in the same run, because
+# absolute times on a shared machine mean little. The grading one installs nbgrader once into
+# .benchmarks/ (PyPI access needed the first time).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/quiz_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
