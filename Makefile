@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 # so a second `make test` reinstalls nothing.
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+# The learners' bundle (`defence-course release`) ships this Makefile without tests/: there only
+# the packages for JupyterLab are installed, not the test tools.
+EXTRAS := $(if $(wildcard tests),test,lab)
 
 .PHONY: lab test lint bench clean help
 
@@ -21,7 +24,7 @@ $(STAMP): pyproject.toml
 	@# PyPI is sometimes slow from a classroom network: three bounded tries before giving up.
 	@for try in 1 2 3; do \
 	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --retries 3 --timeout 60 \
-	    -e ".[test]" && exit 0; \
+	    -e ".[$(EXTRAS)]" && exit 0; \
 	  echo "pip install failed (try $$try of 3); retrying in 5 s" >&2; sleep 5; \
 	done; exit 1
 	@# The JupyterLab "news" pop-up would ask for network access and cover the notebook in browser tests.

@@ -31,6 +31,18 @@ def test_bundle_has_what_learners_need(bundle: Path) -> None:
     assert list((bundle / "lessons" / "quizzes").glob("*.yaml"))
 
 
+def test_bundle_opens_with_make_lab_and_installs_no_test_tools(bundle: Path) -> None:
+    """Learners get the same one command as the course's README, minus the test extras."""
+    assert "make lab" in (bundle / "README.md").read_text(encoding="utf-8")
+    dry_run = subprocess.run(["make", "-n", "-B", "lab"], cwd=bundle, capture_output=True,
+                             text=True, check=True).stdout
+    assert '".[lab]"' in dry_run
+    assert "jupyter lab" in dry_run
+    in_repo = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout
+    assert '".[test]"' in in_repo
+
+
 def test_bundle_has_no_solutions_hidden_checks_or_keys(bundle: Path) -> None:
     files = [p.relative_to(bundle) for p in bundle.rglob("*") if p.is_file()]
     assert not [f for f in files if {"solutions", "instructor", "tests"} & set(f.parts)]

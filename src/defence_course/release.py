@@ -14,7 +14,7 @@ __all__ = ["ReleaseError", "audit", "release"]
 
 #: What learners get, relative to the course root (folders are copied whole, minus IGNORED).
 INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml", "LICENSE",
-           "config")
+           "config", "Makefile")
 #: Never shipped, even if someone moves them under an included folder.
 FORBIDDEN_PARTS = {"solutions", "instructor", "tests", "benchmarks", ".git"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".*", "*.egg-info")
@@ -29,11 +29,15 @@ course's helper package (`src/defence_course`).
 
 ## Start
 
+    make lab
+
+It sets up a Python environment in `.venv` the first time (about a minute; it needs PyPI once),
+then starts JupyterLab on this computer only and prints the address to open. The course opens
+on `lessons/00-start-here.ipynb`: start there. Without `make`:
+
     python3 -m venv .venv
     .venv/bin/pip install -e ".[lab]"
-    .venv/bin/jupyter lab
-
-Open `lessons/00-start-here.ipynb` first.
+    .venv/bin/jupyter lab lessons/00-start-here.ipynb
 
 ## Exercises
 
