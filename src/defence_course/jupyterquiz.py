@@ -54,12 +54,7 @@ def _numeric(ctx: _Ctx, node: Any, common: dict[str, Any]) -> Numeric:
             value = ctx.number(answer, "value")
             rules.append(NumericRule(value, value, ctx.flag(answer, "correct", False), feedback))
         elif "range" in answer:
-            bounds = answer["range"]
-            if not isinstance(bounds, list) or len(bounds) != 2:
-                raise ctx.fail("must be [low, high]", "range", answer)
-            low, high = (ctx.number(answer, "range", b) for b in bounds)
-            if low > high:
-                raise ctx.fail(f"low ({low:g}) is above high ({high:g})", "range", answer)
+            low, high = ctx.bounds(answer, "range")
             # jupyterquiz tests low <= x < high; keep that meaning.
             rules.append(NumericRule(low, high, ctx.flag(answer, "correct", False), feedback,
                                      high_open=True))

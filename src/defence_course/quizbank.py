@@ -207,6 +207,16 @@ class _Ctx:
             raise self.fail(f"must be a number, got {value!r}", name, node)
         return float(value)
 
+    def bounds(self, node: Mapping[str, Any], name: str) -> tuple[float, float]:
+        """Read `name: [low, high]`: two numbers, low not above high (ours and jupyterquiz's)."""
+        pair = node[name]
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise self.fail("must be two numbers, [low, high]", name, node)
+        low, high = (self.number(node, name, b) for b in pair)
+        if low > high:
+            raise self.fail(f"low ({low:g}) is above high ({high:g}); swap them", name, node)
+        return low, high
+
     def flag(self, node: Mapping[str, Any], name: str, default: bool) -> bool:
         value = node.get(name, default)
         if not isinstance(value, bool):
@@ -661,12 +671,7 @@ def _numeric_rule(ctx: _Ctx, node: Mapping[str, Any], correct: bool, fb: str) ->
         raise ctx.fail("give either `answer:` (with `tolerance:`) or `range: [low, high]`",
                        "range" if has_range else name, node)
     if has_range:
-        bounds = node["range"]
-        if not isinstance(bounds, list) or len(bounds) != 2:
-            raise ctx.fail("must be two numbers, [low, high]", "range", node)
-        low, high = (ctx.number(node, "range", b) for b in bounds)
-        if low > high:
-            raise ctx.fail(f"low ({low:g}) is above high ({high:g}); swap them", "range", node)
+        low, high = ctx.bounds(node, "range")
         return NumericRule(low, high, correct, fb)
     value = ctx.number(node, name)
     tolerance = ctx.number(node, "tolerance") if "tolerance" in node else 0.0
