@@ -32,8 +32,45 @@ from defence_course.quizbank import (
 __all__ = ["build_progress", "build_quiz", "load_quiz", "show_progress", "show_quiz"]
 
 # Colours mark the feedback border only; the verdict is always an icon plus words, and the text
-# keeps the theme's own colour, so contrast stays what JupyterLab's theme gives (WCAG AA).
-_BORDER = {"correct": "#1b5e20", "partial": "#8a4b00", "wrong": "#b00020", "info": "#1f4e79"}
+# keeps the theme's own colour, so text contrast stays what JupyterLab's theme gives (WCAG AA).
+# The border and the focus ring are non-text UI (WCAG 1.4.11 asks 3:1 against what is next to
+# them), and a notebook may be light (#fff) or dark (#111): mid-tones are >= 3:1 against both.
+# The dark shades used before were about 2.2-2.8:1 on the dark theme (tests/test_quiz_contrast.py).
+_BORDER = {"correct": "#2e7d32", "partial": "#b26a00", "wrong": "#d32f2f", "info": "#1976d2"}
+_FOCUS_RING = "#1976d2"
+# What ipywidgets' own CSS gets wrong for keyboard, pointer and low-vision users, fixed by one
+# scoped stylesheet (a <style> inside a hidden HTML widget still applies; its selectors reach only
+# quiz and progress widgets). Each was measured in JupyterLab (tests/browser/test_quiz_a11y.py):
+# - Focus: text boxes and lists show it only by a 1px border in --jp-brand-color2 (#64b5f6, 2.2:1
+#   on white) under `outline: none !important`, and the Check button's 1px outline has the same
+#   colour: too faint to see where the keyboard is (WCAG 2.4.7, 1.4.11). Every control gets a 2px
+#   ring, offset so that it contrasts with the page itself; the quiz keeps 4px of room around its
+#   controls, and its inner boxes do not clip, so no side of a ring is cut off.
+# - Radio rows are 20px high (--jp-widgets-radio-item-height), so each 13x20px radio sits 16px from
+#   the next: under the 24px target size of WCAG 2.5.8. Rows get the 28px every other control has,
+#   and grow when a long option wraps (a fixed height made it overlap the next option).
+# - Label widgets and checkbox texts never wrap (`nowrap`, cut with an ellipsis): the keyboard hints
+#   of ordering and matching questions and the progress titles and counts lost their ends
+#   (WCAG 1.4.10). They wrap, and their rows grow to fit.
+# - Links look like the text around them in a widget: the source link is underlined (WCAG 1.4.1).
+_QUIZ_CSS = string.Template(
+    "<style>"
+    ".dc-quiz, .dc-progress { --jp-widgets-radio-item-height: var(--jp-widgets-inline-height, 28px); } "
+    ".dc-quiz { padding: 4px; } .dc-quiz .widget-box { overflow: visible; } "
+    ".dc-quiz .widget-radio-box label, .dc-quiz .widget-checkbox "
+    "{ height: auto; min-height: var(--jp-widgets-inline-height, 28px); } "
+    ".dc-quiz .widget-label-basic, .dc-quiz .widget-label-basic span "
+    "{ white-space: normal; overflow: visible; } "
+    ".dc-quiz div.widget-label, .dc-progress .widget-label "
+    "{ white-space: normal; overflow: visible; height: auto; line-height: 1.4; } "
+    ".dc-quiz .dc-status, .dc-quiz .dc-unit { align-self: center; } "
+    ".dc-progress .widget-hprogress { height: auto; } .dc-progress-row { overflow: visible; } "
+    ".dc-quiz a { text-decoration: underline; } "
+    ".dc-quiz input:focus-visible, .dc-quiz select:focus-visible, "
+    ".dc-quiz button:focus-visible, .dc-quiz a:focus-visible "
+    "{ outline: 2px solid $ring !important; outline-offset: 2px !important; }"
+    "</style>"
+)
 
 _PROMPT = string.Template('<div class="dc-prompt"><strong>$number</strong> $prompt</div>')
 _BOX = string.Template(
@@ -187,8 +224,12 @@ def _controls(question: Question) -> tuple[list[widgets.Widget], list[widgets.Wi
         return list(boxes), [hint, *boxes], read_many
     if isinstance(question, (Numeric, TextAnswer)):
         is_number = isinstance(question, Numeric)
+        # continuous_update=False: the value is sent once, when the box loses focus (Tab to Check,
+        # or a click on it), so it reaches the kernel before the click does. Sent on every key,
+        # ipywidgets holds later keystrokes back while one is in flight, but not the click: a
+        # fast "2035, Tab, Enter" was graded as "203" (seen in tests/browser/test_quiz_a11y.py).
         entry = widgets.Text(value="", placeholder="a number" if is_number else "your answer",
-                             description="Answer", tooltip=label, continuous_update=True)
+                             description="Answer", tooltip=label, continuous_update=False)
         entry.add_class("dc-input")
         unit = widgets.Label(question.unit if is_number else "")
         unit.add_class("dc-unit")
@@ -250,9 +291,10 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
     prompt = widgets.HTML(_PROMPT.substitute(number=html.escape(f"Q{number}."),
                                              prompt=_text_html(question.prompt)))
     controls, children, read = _controls(question)
+    # No `icon`: ipywidgets draws it as a Font Awesome glyph from the Private Use Area, which
+    # browsers put into the button's accessible name (" Check answer").
     check = widgets.Button(description="Check answer", button_style="primary",
-                           tooltip=f"Check your answer to question {number}",
-                           icon="check")
+                           tooltip=f"Check your answer to question {number}")
     check.add_class("dc-check")
     rec = store.results(quiz.name).get(question.id)
     status = widgets.Label(_status_text(rec.attempts, rec.solved) if rec else _status_text(0, False))
@@ -285,6 +327,14 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
 
 
 # --------------------------------------------------------------------------- a whole quiz
+
+
+def quiz_style() -> widgets.HTML:
+    """A hidden widget whose stylesheet fixes focus, target size, clipped labels and links (above)."""
+    style = widgets.HTML(_QUIZ_CSS.substitute(ring=_FOCUS_RING),
+                         layout=widgets.Layout(display="none"))
+    style.add_class("dc-style")
+    return style
 
 
 @dataclass
@@ -345,7 +395,7 @@ def build_quiz(bank: str, question_id: str | None = None, *,
     # One question sits inside a lesson: its own status line says attempts and correctness, and
     # a bank total repeated after every such question would be clutter (show_progress has it).
     header = [score] if question_id is None else []
-    quiz_view.widget.children = [*header, notice, *(v.box for v in views)]
+    quiz_view.widget.children = [quiz_style(), *header, notice, *(v.box for v in views)]
     quiz_view.widget.add_class("dc-quiz")
     quiz_view.refresh()
     return quiz_view
@@ -380,8 +430,8 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
         summary = store.summary(quiz.name, [q.id for q in quiz.questions])
         bar = widgets.IntProgress(value=summary.correct, min=0, max=summary.total,
                                   description=quiz.title, bar_style="success",
-                                  style={"description_width": "16em"},
-                                  layout=widgets.Layout(width="32em"))
+                                  style={"description_width": "20em"},
+                                  layout=widgets.Layout(width="36em"))
         words = widgets.Label(f"{summary.correct} of {summary.total} correct · "
                               f"{summary.attempted} attempted")
         row = widgets.HBox([bar, words])
@@ -394,7 +444,7 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
         notice = widgets.HTML(render_info(" ".join(notices)))
         notice.add_class("dc-notice")
         rows.insert(1, notice)
-    box = widgets.VBox(rows)
+    box = widgets.VBox([*rows, quiz_style()])
     box.add_class("dc-progress")
     return box
 

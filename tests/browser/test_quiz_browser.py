@@ -150,20 +150,39 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
     q1.wait_for()
     question(page, "q6").wait_for()
 
-    # Into the radio group as Tab would land (its first radio), then only keys.
+    # ipywidgets' radios are separate Tab stops (arrow keys belong to JupyterLab's notebook
+    # navigation), so a keyboard user moves with Tab / Shift+Tab and picks with Space. Answer
+    # wrongly with the last option first, then go back to the right one: both directions are used.
     radios = q1.get_by_role("radio")
+    labels = [radios.nth(i).evaluate("r => r.closest('label').textContent.trim()")
+              for i in range(radios.count())]
+    wrong = next(label for label in reversed(labels) if label != "Kaja Kallas")
+    focused = "document.activeElement.closest('label') ? document.activeElement.closest('label')"
+    focused += ".textContent.trim() : ''"
     radios.first.focus()
-    page.keyboard.press("Space")
-    for _ in range(radios.count()):
-        if q1.get_by_role("radio", name="Kaja Kallas", exact=True).is_checked():
+    for _ in labels:
+        if page.evaluate(focused) == wrong:
             break
-        page.keyboard.press("ArrowDown")
-    assert q1.get_by_role("radio", name="Kaja Kallas", exact=True).is_checked()
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert q1.get_by_role("radio", name=wrong, exact=True).is_checked()
     for _ in range(6):  # Tab until the Check button has the focus
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('dc-check')"):
             break
     assert page.evaluate("document.activeElement.textContent.trim()") == "Check answer"
+    page.keyboard.press("Enter")
+    expect(q1.locator(".dc-feedback")).to_contain_text("✘")
+    for _ in range(len(labels) + 1):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate(focused) == "Kaja Kallas":
+            break
+    page.keyboard.press("Space")
+    assert q1.get_by_role("radio", name="Kaja Kallas", exact=True).is_checked()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('dc-check')"):
+            break
     page.keyboard.press("Enter")
     expect(q1.locator(".dc-feedback")).to_contain_text("✔ Correct")
 

@@ -1,0 +1,206 @@
+"""Quizzes in real JupyterLab: axe-core's WCAG 2 A/AA rules, keyboard order and visible focus.
+
+axe-core comes bundled in axe-playwright-python (its axe.min.js is injected into the page; nothing
+is fetched). Only what quiz.py draws is checked (`.dc-quiz`, `.dc-progress`): JupyterLab's own
+chrome is out of scope. No rule is excluded: ipywidgets' markup for these widgets passes as is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.jlab import ACTIVE_NOTEBOOK, notebook, open_notebook, restart_and_run_all, run_command
+from tests.test_quiz_contrast import NON_TEXT_MIN, contrast
+
+# Every WCAG 2.0, 2.1 and 2.2 level A and AA rule in axe-core.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+QUIZ = f"{ACTIVE_NOTEBOOK} .dc-quiz"
+PROGRESS = f"{ACTIVE_NOTEBOOK} .dc-progress"
+# Tall enough that the whole quiz fits on screen: axe skips the contrast of text scrolled out of
+# JupyterLab's notebook panel (it counts as not visible), which would make the check vacuous.
+TALL = {"width": 1400, "height": 3600}
+FEEDBACK_TIMEOUT_MS = 15_000
+# What each control on the Tab path looks like when focused, read in the page.
+FOCUS_INFO = """(quiz) => {
+    const a = document.activeElement;
+    const cs = getComputedStyle(a);
+    // The ring's outer edge, and every box up to the cell that cuts part of it off.
+    const r = a.getBoundingClientRect();
+    const m = parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth);
+    const clippedBy = [];
+    for (let b = a.parentElement; b && !b.classList.contains('jp-Cell'); b = b.parentElement) {
+        const bs = getComputedStyle(b);
+        if (bs.overflowX === 'visible' && bs.overflowY === 'visible') continue;
+        const br = b.getBoundingClientRect();
+        if (r.left - m < br.left - 0.5 || r.top - m < br.top - 0.5 || r.right + m > br.right + 0.5
+            || r.bottom + m > br.bottom + 0.5) clippedBy.push(b.className.toString().slice(0, 80));
+    }
+    return {inQuiz: quiz.contains(a), tag: a.tagName, type: a.type || '', clippedBy,
+            outline: cs.outlineStyle, width: parseFloat(cs.outlineWidth), colour: cs.outlineColor,
+            background: getComputedStyle(a.closest('.jp-Notebook')).backgroundColor};
+}"""
+# Leaf texts of the quiz and progress widgets cut off (ellipsis) or spilling over the next line.
+CLIPPED = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(e => e.textContent.trim() && e.children.length <= 1)
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+    .map(e => e.textContent.trim().slice(0, 60))"""
+NARROW = {"width": 900, "height": 3600}
+# Every control a keyboard user should reach, in reading (DOM) order.
+CONTROLS = """(quiz) => [...quiz.querySelectorAll('input, select, button, a[href], textarea')]
+    .filter(e => !e.disabled && e.offsetParent !== null)"""
+
+
+def axe_run(page: Page) -> dict[str, Any]:
+    """axe-core's WCAG A/AA rules on the quiz and progress widgets; the full result (passes too).
+
+    JupyterLab's <body> is `overflow: hidden` with a height of 0 (everything in it is absolutely
+    positioned), and axe counts an element inside a clipping ancestor under 2 px high as hidden:
+    it then skips the contrast of every text in the notebook (cf. dequelabs/axe-core#2218). Giving
+    the body the viewport's height changes nothing on screen and lets axe see the text.
+    """
+    page.evaluate("document.body.style.minHeight = '100vh'")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(Axe().axe_script)
+    context = {"include": [[QUIZ], [PROGRESS]]}
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    return dict(page.evaluate("([context, options]) => axe.run(context, options)", [context, options]))
+
+
+def report(violations: list[dict[str, Any]]) -> str:
+    """Each violation: id, impact, help, and every node it hit (selector, markup, why)."""
+    lines = [f"{len(violations)} axe violation(s) in the quiz widgets:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    target {json.dumps(node['target'])}: {node['html'][:200]}")
+            lines.append("      " + node.get("failureSummary", "").replace("\n", " "))
+    return "\n".join(lines)
+
+
+def assert_axe_clean(page: Page, checked_texts: str) -> None:
+    """No violation, and axe did measure the contrast of the texts named (else the pass is empty)."""
+    page.locator(QUIZ).evaluate("q => q.scrollIntoView({block: 'start'})")
+    result = axe_run(page)
+    assert result["violations"] == [], report(result["violations"])
+    measured = [node["html"] for rule in result["passes"] if rule["id"] == "color-contrast"
+                for node in rule["nodes"]]
+    count = page.locator(f"{QUIZ} {checked_texts}").count()
+    assert count > 0
+    undecided = [(rule["id"], node["html"][:100], node.get("failureSummary", ""))
+                 for rule in result["incomplete"] for node in rule["nodes"]]
+    assert sum(bool(re.search(r"dc-(prompt|verdict)", html)) for html in measured) >= count, (
+        f"axe measured the contrast of fewer than {count} of {checked_texts}: {measured}; "
+        f"undecided: {undecided}")
+
+
+def question(page: Page, qid: str) -> Locator:
+    return notebook(page).locator(f".dc-question.dc-q-{qid}")
+
+
+def press_check(page: Page, qid: str, expected: str) -> None:
+    """Focus the Check button, press Enter, and wait for the verdict (an ARIA alert)."""
+    question(page, qid).locator(".dc-check").focus()
+    page.keyboard.press("Enter")
+    feedback = question(page, qid).locator(".dc-feedback")
+    expect(feedback).to_contain_text(expected, timeout=FEEDBACK_TIMEOUT_MS)
+    expect(feedback.locator('[role="alert"]')).to_have_count(1)
+
+
+def space_on(page: Page, control: Locator) -> None:
+    control.focus()
+    page.keyboard.press("Space")
+
+
+def switch_theme(page: Page, name: str) -> None:
+    run_command(page, f"Use Theme: {name}")
+    page.wait_for_function("(name) => document.body.dataset.jpThemeName === name", arg=name)
+    # JupyterLab covers the page with its splash screen while the new theme loads.
+    page.locator("#jupyterlab-splash").wait_for(state="detached")
+
+
+def tab_walk(page: Page) -> list[dict[str, Any]]:
+    """Tab from the quiz's first control until focus leaves the quiz; what each stop looked like."""
+    quiz = page.locator(QUIZ)
+    quiz.locator("input").first.focus()
+    # Arrive by keyboard (Shift+Tab out, Tab back in): a focus set from script after a mouse click
+    # does not match :focus-visible, so it would show no ring.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    stops = []
+    for _ in range(page.locator(QUIZ).evaluate(f"q => ({CONTROLS})(q).length") + 1):
+        info = quiz.evaluate(FOCUS_INFO)
+        if not info["inQuiz"]:
+            break
+        stops.append(info)
+        page.keyboard.press("Tab")
+    return stops
+
+
+def assert_nothing_clipped(page: Page) -> None:
+    """Hints, labels and counts wrap instead of losing their ends (WCAG 1.4.10)."""
+    clipped = page.evaluate(CLIPPED, f"{QUIZ} *, {PROGRESS} *")
+    assert clipped == [], f"text cut off at {page.viewport_size}: {clipped}"
+
+
+def rgb_hex(css: str) -> str:
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+@pytest.mark.browser
+def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -> None:
+    """The start-here lesson (one question of each type): axe, keyboard path, focus, dark theme."""
+    page: Page = lab_page
+    open_notebook(page, jupyterlab, "lessons/00-start-here.ipynb")
+    restart_and_run_all(page)
+    question(page, "q6").wait_for()
+    page.locator(PROGRESS).wait_for()
+    page.set_viewport_size(TALL)
+
+    # 1. Before any answer; and no text is cut off, wide or narrow.
+    assert_axe_clean(page, ".dc-prompt")
+    assert_nothing_clipped(page)
+    page.set_viewport_size(NARROW)
+    assert_nothing_clipped(page)
+    page.set_viewport_size(TALL)
+
+    # 2. Keyboard alone reaches every control, in reading order, each with a visible focus ring.
+    stops = tab_walk(page)
+    expected = page.locator(QUIZ).evaluate(
+        f"q => ({CONTROLS})(q).map(e => ({{tag: e.tagName, type: e.type || ''}}))")
+    assert [(s["tag"], s["type"]) for s in stops] == [(e["tag"], e["type"]) for e in expected]
+    for stop in stops:
+        assert stop["outline"] != "none", stop
+        assert stop["width"] >= 2, stop
+        assert stop["clippedBy"] == [], stop
+        ring, background = rgb_hex(stop["colour"]), rgb_hex(stop["background"])
+        assert contrast(ring, background) >= NON_TEXT_MIN, stop
+
+    # 3. Answer with the keyboard only: wrong, partly right, wrong (typed), right, no answer.
+    q1 = question(page, "q1")
+    space_on(page, q1.get_by_role("radio", name="Ursula von der Leyen", exact=True))
+    press_check(page, "q1", "✘ Not quite")
+    space_on(page, question(page, "q2").get_by_role("checkbox", name="Austria", exact=True))
+    press_check(page, "q2", "◑ Partly right")
+    question(page, "q3").get_by_role("textbox").focus()
+    page.keyboard.type("2032")  # digits are not taken by JupyterLab's command-mode shortcuts
+    press_check(page, "q3", "✘ Not quite")
+    # What was graded is what was typed, all of it, even when Check follows at once.
+    expect(question(page, "q3").locator(".dc-verdict")).to_contain_text("2032 (year)")
+    space_on(page, question(page, "q4").get_by_role("radio", name="False", exact=True))
+    press_check(page, "q4", "✔ Correct")
+    press_check(page, "q6", "Note:")
+    assert_axe_clean(page, ".dc-prompt, .dc-verdict")
+
+    # 4. The same in JupyterLab Dark (then back: the theme is a setting the server keeps).
+    switch_theme(page, "JupyterLab Dark")
+    try:
+        assert_axe_clean(page, ".dc-prompt, .dc-verdict")
+    finally:
+        switch_theme(page, "JupyterLab Light")
