@@ -13,10 +13,12 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import resource
 import select
 import shutil
 import signal
+import stat
 import struct
 import sys
 import time
@@ -29,6 +31,7 @@ ENV_RESULT_FD = "DC_RESULT_FD"
 ENV_WORKDIR = "DC_WORKDIR"
 ENV_PIDNS = "DC_PIDNS"
 ENV_PRELOAD = "DC_PRELOAD"
+MAGIC_LINE = re.compile(r"^\s*[%!]", re.MULTILINE)
 
 
 class CellTimeout(BaseException):
@@ -74,6 +77,40 @@ def _set_pdeathsig() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
+def _set_dumpable(dumpable: bool) -> None:
+    """Set PR_SET_DUMPABLE: a non-dumpable process cannot be ptraced, nor its /proc/PID/fd,
+    /proc/PID/mem or /proc/PID/environ opened, by the learner's code running as the same user.
+
+    The zygote is made non-dumpable so a child cannot open the zygote's reply pipe through
+    /proc/PPID/fd and slip a stale frame in front of the next student's reply (that student
+    would get `error`), nor patch the zygote's memory. The child is made dumpable again, so
+    it runs as before (its own /proc entries stay readable to itself). Linux only, like
+    PR_SET_PDEATHSIG (elsewhere there is no prctl and nothing to do).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, int(dumpable), 0, 0, 0)  # PR_SET_DUMPABLE
+
+
+def python_source(cell: str) -> str:
+    """Turn IPython syntax (%magic, !shell) into plain Python, as the notebook kernel would.
+
+    This runs in the child, under the cell's time limit, never in the grader: IPython's
+    transformer re-tokenises the whole cell once per magic line, so a crafted cell of a few
+    hundred magic lines and many thousands of code lines costs minutes of CPU.
+    """
+    if not MAGIC_LINE.search(cell):
+        return cell
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # no IPython: comment the magic lines out
+        return MAGIC_LINE.sub(lambda m: m.group(0)[:-1] + "#" + m.group(0)[-1], cell)
+    try:
+        return TransformerManager().transform_cell(cell)
+    except Exception:  # IPython could not parse it: compile() reports the error
+        return cell
+
+
 class _Shell:
     """A stand-in for IPython's shell so notebook code that calls get_ipython() keeps running."""
 
@@ -109,6 +146,7 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
     try:
         os.setsid()
         _set_pdeathsig()
+        _set_dumpable(True)
         os.chdir(workdir)
         out = os.open(os.path.join(workdir, OUTPUT_FILE), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
                       0o600)
@@ -144,7 +182,7 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
     timed_out_cell = None
     for index, source in enumerate(request["cells"]):
         try:
-            code = compile(source, f"<cell {index + 1}>", "exec")
+            code = compile(python_source(source), f"<cell {index + 1}>", "exec")
             exec(code, namespace)
         except CellTimeout:
             timed_out_cell = index
@@ -161,7 +199,9 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
         else max(2.0, deadline - time.monotonic())
     signal.setitimer(signal.ITIMER_REAL, remaining)
     try:
-        for spec in request["answers"]:
+        # Plain values first: a function answer that runs out of time must not cost the
+        # learner the values listed after it.
+        for spec in sorted(request["answers"], key=lambda a: a["kind"] == "function"):
             name = spec["name"]
             if name not in namespace:
                 answers[name] = {"__type__": "missing"}
@@ -169,7 +209,9 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
             value = namespace[name]
             try:
                 if spec["kind"] == "function" and callable(value):
-                    calls = {}
+                    calls: dict[str, Any] = {}
+                    # Reported before the calls, so a call that times out shows as "timed out".
+                    answers[name] = {"__type__": "function", "name": name, "calls": calls}
                     for args, kwargs in spec["calls"]:
                         key = call_key(args, kwargs)
                         try:
@@ -179,7 +221,6 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
                             raise
                         except BaseException as error:
                             calls[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
-                    answers[name] = {"__type__": "function", "name": name, "calls": calls}
                 else:
                     answers[name] = to_plain(value)
             except CellTimeout:
@@ -214,6 +255,27 @@ def _sweep(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
+    if os.environ.get(ENV_PIDNS) == "1":
+        _remove_sysv_ipc()
+
+
+def _remove_sysv_ipc() -> None:
+    """Delete every System V shared memory segment, message queue and semaphore set.
+
+    They outlive the child that made them (the IPC namespace is the sandbox's, not the
+    submission's): a segment would keep its RAM, uncounted by RLIMIT_AS, for the rest of the
+    run, and the next student could read it. Only called inside bubblewrap, where the IPC
+    namespace is private: in rlimits mode these would be the host's objects.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    for kind, remove in (("shm", lambda i: libc.shmctl(i, 0, None)),  # IPC_RMID = 0
+                         ("msg", lambda i: libc.msgctl(i, 0, None)),
+                         ("sem", lambda i: libc.semctl(i, 0, 0))):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as listing:
+                lines = listing.read().splitlines()[1:]
+            for line in lines:
+                remove(int(line.split()[1]))  # columns: key, id, ...
 
 
 def _wipe(workroot: str) -> None:
@@ -293,9 +355,7 @@ def _run(request: dict[str, Any], workroot: str) -> dict[str, Any]:
             if len(buffer) < MAX_FRAME + 64:
                 buffer += chunk
     os.close(read_fd)
-    output = b""
-    with contextlib.suppress(OSError), open(os.path.join(workdir, OUTPUT_FILE), "rb") as handle:
-        output = handle.read(int(request["limits"]["output_bytes"]))
+    output = _read_output(os.path.join(workdir, OUTPUT_FILE), int(request["limits"]["output_bytes"]))
     _wipe(workroot)
     frame = None
     if len(buffer) >= HEADER.size:
@@ -318,6 +378,22 @@ def _run(request: dict[str, Any], workroot: str) -> dict[str, Any]:
         "output": output.decode("utf-8", "replace"),
         "seconds": time.monotonic() - started,
     }
+
+
+def _read_output(path: str, limit: int) -> bytes:
+    """The start of the child's captured output, if it is still a regular file.
+
+    The child could have replaced it with a FIFO (a plain open would block the zygote until
+    the parent gives up) or a symbolic link: neither is read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    with os.fdopen(fd, "rb") as handle, contextlib.suppress(OSError):
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return handle.read(limit)
+    return b""
 
 
 def _preload() -> list[str]:
@@ -347,6 +423,7 @@ def main() -> int:
     result_fd = int(os.environ[ENV_RESULT_FD])
     workroot = os.environ.get(ENV_WORKDIR) or "/tmp"
     _set_pdeathsig()
+    _set_dumpable(False)  # before any learner code runs: see _set_dumpable
     # `python -m` puts the working folder (the writable /tmp) first on sys.path: drop it, so a
     # file planted there can never shadow a module another submission imports.
     here = os.getcwd()

@@ -695,6 +695,8 @@ def evaluate(chk: Check, answer: Any, exercise: str, number: int = 1) -> CheckOu
                                *(f"{k}={v!r}" for k, v in chk.call[1].items())])
             if result is None:
                 raise _Fail(f"the function was not called with ({shown})")
+            if result.get("error") == "timed out":  # set by the grading sandbox's timer
+                raise _Fail(f"calling it with ({shown}) ran past the time limit")
             if "error" in result:
                 raise _Fail(f"calling it with ({shown}) raised {result['error']}")
             value = result.get("ok")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import csv
+import errno
 import hashlib
 import html
 import importlib.util
@@ -14,6 +15,7 @@ import os
 import queue
 import re
 import shutil
+import stat
 import string
 import sys
 import threading
@@ -46,7 +48,12 @@ MANUAL_COLUMNS = ["student", "exercise", "question", "max_points", "points", "ru
 STATUSES = ("passed", "failed", "error", "timeout", "missing", "manual")
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 JOURNAL_VERSION = 1
-MAGIC_LINE = re.compile(r"^\s*[%!]", re.MULTILINE)
+HASHED_NAME = re.compile(r"-[0-9a-f]{10}$")  # ids shaped like a hashed name are hashed too
+FEEDBACK_NAME_BYTES = 200  # + "-<hash>.md" stays under the usual 255-byte file-name limit
+SYMLINK_PROBLEM = ("the submission is a symbolic link, which the grader does not follow: "
+                   "submit the notebook file itself")
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class GradingError(DefenceCourseError):
@@ -72,7 +79,13 @@ class Submission:
 
 
 def _student_id(name: str) -> str:
-    """Student ids come from file names: NFC-normalised so macOS and Linux folders agree."""
+    """Student ids come from file names: NFC-normalised so macOS and Linux folders agree.
+
+    A name that is not valid UTF-8 (a zip made on Windows, say) reaches Python with lone
+    surrogates, which no UTF-8 file can hold: writing the journal or grades.csv would then fail
+    for the whole class. Its undecodable bytes are shown as `\\xNN` instead (still unique).
+    """
+    name = os.fsencode(name).decode("utf-8", "backslashreplace")
     return unicodedata.normalize("NFC", name).strip()
 
 
@@ -84,13 +97,21 @@ def discover(folder: Path, exercise: str) -> list[Submission]:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.suffix == ".ipynb":
+        if entry.is_symlink() and (entry.suffix == ".ipynb" or entry.is_dir()):
+            # A link (e.g. unpacked from a student's zip) could point at solutions/ or at
+            # another student's work: it is reported, never followed.
+            student = _student_id(entry.stem if entry.suffix == ".ipynb" else entry.name)
+            sub = Submission(student, None, SYMLINK_PROBLEM)
+        elif entry.is_file() and entry.suffix == ".ipynb":
             student, sub = _student_id(entry.stem), Submission(_student_id(entry.stem), entry)
         elif entry.is_dir():
             student = _student_id(entry.name)
             notebooks = sorted(p for p in entry.rglob("*.ipynb")
-                               if ".ipynb_checkpoints" not in p.parts and p.is_file())
-            if not notebooks:
+                               if ".ipynb_checkpoints" not in p.parts
+                               and (p.is_symlink() or p.is_file()))
+            if any(p.is_symlink() for p in notebooks):
+                sub = Submission(student, None, SYMLINK_PROBLEM)
+            elif not notebooks:
                 sub = Submission(student, None, "no .ipynb file in the student's folder")
             elif len(notebooks) == 1:
                 sub = Submission(student, notebooks[0])
@@ -102,10 +123,46 @@ def discover(folder: Path, exercise: str) -> list[Submission]:
         else:
             continue
         if student in found:
-            sub = Submission(student, None, "two submissions for this student (a file and a "
-                             "folder); keep one")
+            # Also two names that differ only by spaces at the ends or by Unicode form.
+            sub = Submission(student, None, "two submissions have this student id (a file and "
+                             "a folder, or names that differ only in spaces or accent encoding); "
+                             "keep one")
         found[student] = sub
     return list(found.values())
+
+
+def _too_large() -> SubmissionProblem:
+    return SubmissionProblem(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: clear "
+                             "the outputs (Edit > Clear Outputs of All Cells) and save")
+
+
+def read_submission(path: Path) -> bytes:
+    """Read a submission without following a symbolic link and without loading a huge file.
+
+    Every submission is read before grading starts (for the resume hash), so a file of
+    several gigabytes must be refused from its size, not after it filled the grader's memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise SubmissionProblem(SYMLINK_PROBLEM) from None
+        raise SubmissionProblem(f"could not read the file: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SubmissionProblem("not a regular file: submit the .ipynb notebook file")
+            if info.st_size > MAX_NOTEBOOK_BYTES:
+                raise _too_large()
+            return handle.read(MAX_NOTEBOOK_BYTES + 1)
+    except OSError as error:
+        raise SubmissionProblem(f"could not read the file: {error.strerror}") from None
+
+
+def _valid_text(text: str) -> str:
+    """Replace lone surrogates (JSON allows "\\ud800") by "?", so the text can be saved as UTF-8."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 @dataclass
@@ -121,8 +178,7 @@ def parse_notebook(raw: bytes) -> ParsedNotebook:
     if not raw.strip():
         raise SubmissionProblem("the file is empty: submit the saved .ipynb notebook")
     if len(raw) > MAX_NOTEBOOK_BYTES:
-        raise SubmissionProblem(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB: "
-                                "clear the outputs (Edit > Clear Outputs of All Cells) and save")
+        raise _too_large()
     try:
         nb = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -156,37 +212,9 @@ def parse_notebook(raw: bytes) -> ParsedNotebook:
             info = meta.get(META_KEY) if isinstance(meta, dict) else None
             qid = info.get("question") if isinstance(info, dict) else None
             if isinstance(qid, str):
-                texts.setdefault(qid, []).append(source)
+                # Written answers end up in manual.csv and the journal (UTF-8 files).
+                texts.setdefault(_valid_text(qid), []).append(_valid_text(source))
     return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()})
-
-
-_TRANSFORMER: Any = None
-
-
-def transform_magics(cells: list[str]) -> list[str]:
-    """Turn IPython syntax (%magic, !shell) into plain Python, as the notebook kernel would."""
-    global _TRANSFORMER
-    if not any(MAGIC_LINE.search(c) for c in cells):
-        return cells
-    if _TRANSFORMER is None:
-        try:
-            from IPython.core.inputtransformer2 import TransformerManager
-
-            _TRANSFORMER = TransformerManager()
-        except ImportError:
-            _TRANSFORMER = False
-    out = []
-    for cell in cells:
-        if not MAGIC_LINE.search(cell):
-            out.append(cell)
-        elif _TRANSFORMER:
-            try:
-                out.append(_TRANSFORMER.transform_cell(cell))
-            except Exception:  # IPython could not parse it: let the sandbox report the error
-                out.append(cell)
-        else:
-            out.append(MAGIC_LINE.sub(lambda m: m.group(0) + "#", cell))
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,7 +226,9 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
     """The sandbox request: the learner's code and the names (and calls) to report back."""
     answers = [{"name": q.answer, "kind": q.kind, "calls": [[a, k] for a, k in q.calls]}
                for q in spec.questions if q.kind != "manual"]
-    return Job(transform_magics(parsed.code_cells), answers)
+    # IPython syntax (%magic, !shell) is turned into Python inside the sandbox, under the time
+    # limit: IPython's transformer can take minutes on a crafted cell (see _worker.python_source).
+    return Job(parsed.code_cells, answers)
 
 
 def _row(student: str, spec: ExerciseSpec, q: Question, status: str, points: float | None,
@@ -254,6 +284,9 @@ def _why_missing(q: Question, parsed: ParsedNotebook, run: RunResult) -> tuple[s
     if run.timed_out_cell is not None and run.timed_out_cell >= 0:
         return "timeout", (f"cell {run.timed_out_cell + 1} ran past the time limit and was "
                            f"stopped before `{q.answer}` was defined")
+    if run.timed_out_cell is not None:  # -1: time ran out calling function answers afterwards
+        return "timeout", (f"the time limit ran out while calling the function answers, before "
+                           f"`{q.answer}` could be read")
     name = re.compile(rf"\b{re.escape(q.answer)}\b")
     for index, error in run.cell_errors:
         if 0 <= index < len(parsed.code_cells) and name.search(parsed.code_cells[index]):
@@ -278,7 +311,9 @@ def _fsync_dir(path: Path) -> None:
 def atomic_write(path: Path, text: str) -> None:
     """Write a file so a crash leaves either the old or the new version, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    # Short temp name: `path.name` may already be close to the 255-byte file-name limit.
+    tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    tmp = path.with_name(f".{tag}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
@@ -335,21 +370,50 @@ class Journal:
 # --------------------------------------------------------------------------------------------
 
 
+def csv_text(text: str) -> str:
+    """Quote a cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1`, `@SUM`).
+
+    Students choose their file names (the student id) and their written answers, and the
+    instructor opens grades.csv and manual.csv in a spreadsheet: such a cell gets a leading
+    `'`. A leading `'` already followed by one of those characters gets one more, so
+    `csv_plain` restores every text exactly when manual.csv is read back.
+    """
+    if text.startswith(FORMULA_START) or (text[:1] == "'" and text[1:2] in (*FORMULA_START, "'")):
+        return "'" + text
+    return text
+
+
+def csv_plain(text: str) -> str:
+    """Undo `csv_text` (for the student ids and answers read back from manual.csv)."""
+    if text[:1] == "'" and text[1:2] in (*FORMULA_START, "'"):
+        return text[1:]
+    return text
+
+
 def read_manual(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
     """Existing manual.csv rows keyed by (student, exercise, question); validated later."""
     if not path.is_file():
         return {}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"student", "exercise", "question", "points"} - set(reader.fieldnames or [])
-        if missing:
-            raise GradingError(f"{path}: missing column(s) {sorted(missing)}; restore the header "
-                               f"{','.join(MANUAL_COLUMNS)}")
-        rows = {}
-        for row in reader:
-            rows[(_student_id(row["student"] or ""), row["exercise"] or "",
-                  row["question"] or "")] = row
-        return rows
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"student", "exercise", "question", "points"} - set(reader.fieldnames or [])
+            if missing:
+                raise GradingError(f"{path}: missing column(s) {sorted(missing)}; restore the "
+                                   f"header {','.join(MANUAL_COLUMNS)} (comma-separated)")
+            rows = {}
+            for row in reader:
+                row = {key: value if key == "points" else csv_plain(value or "")
+                       for key, value in row.items() if isinstance(key, str)}
+                rows[(_student_id(row["student"]), row["exercise"], row["question"])] = row
+            return rows
+    except UnicodeDecodeError:
+        # A spreadsheet saved it in a legacy encoding (Excel's plain "CSV" on Windows).
+        raise GradingError(f"{path}: not UTF-8 text; save it as \"CSV UTF-8\" and re-run the "
+                           "same grade command") from None
+    except csv.Error as error:
+        raise GradingError(f"{path}: not a readable CSV file ({error}); restore it from the "
+                           "copy the grader wrote, then fill in `points` again") from None
 
 
 def manual_points(path: Path, row: dict[str, str], max_points: float, line: str
@@ -389,7 +453,8 @@ def write_manual(path: Path, existing: dict[tuple[str, str, str], dict[str, str]
                             lineterminator="\n")
     writer.writeheader()
     for key in sorted(merged):
-        writer.writerow({c: merged[key].get(c, "") for c in MANUAL_COLUMNS})
+        writer.writerow({c: merged[key].get(c, "") if c in ("points", "max_points")
+                         else csv_text(merged[key].get(c, "")) for c in MANUAL_COLUMNS})
     atomic_write(path, buffer.getvalue())
 
 
@@ -442,8 +507,20 @@ def feedback_text(spec: ExerciseSpec, student: str, rows: list[dict[str, Any]]) 
 
 
 def _feedback_name(student: str) -> str:
+    """`<student>.md`, always a valid file name that no other student's name maps to.
+
+    A student id can be up to 255 bytes long (a folder name), and characters are replaced:
+    then a short hash of the id keeps the name unique and under the file-name limit, so one
+    student's name can neither stop the run (ENAMETOOLONG) nor overwrite another's feedback.
+    """
     safe = student.replace("/", "_").replace("\\", "_").replace("\x00", "")
-    return (safe or "student") + ".md"
+    if (safe and safe == student and len(safe.encode()) <= FEEDBACK_NAME_BYTES
+            and not HASHED_NAME.search(safe)):
+        return safe + ".md"
+    while len(safe.encode()) > FEEDBACK_NAME_BYTES:
+        safe = safe[:-1]
+    digest = hashlib.sha256(student.encode()).hexdigest()[:10]
+    return f"{safe or 'student'}-{digest}.md"
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,7 +559,7 @@ class Summary:
 
 def _preload_modules(root: Path, exercise: str) -> tuple[str, ...]:
     """Modules the solution imports (read in the trusted parent), to import once per zygote."""
-    names = ["pandas", "numpy"]
+    names = ["pandas", "numpy", "IPython.core.inputtransformer2"]  # the last for %magic lines
     path = root / "solutions" / f"{exercise}.ipynb"
     with contextlib.suppress(OSError, ValueError, SubmissionProblem):
         for cell in parse_notebook(path.read_bytes()).code_cells:
@@ -573,9 +650,9 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             data = None
             if sub.path is not None:
                 try:
-                    data = sub.path.read_bytes()
-                except OSError as error:
-                    sub = Submission(sub.student, None, f"could not read the file: {error.strerror}")
+                    data = read_submission(sub.path)
+                except SubmissionProblem as problem:
+                    sub = Submission(sub.student, None, str(problem))
             digest = _sha256(data) if data is not None else ""
             record = journal.load(sub.student)
             if (record and data is not None and record.get("sha256") == digest
@@ -720,7 +797,8 @@ def _write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
                             lineterminator="\n")
     writer.writeheader()
     for row in final_rows:
-        writer.writerow({**row, "points": "" if row["points"] is None else f"{row['points']:g}",
+        writer.writerow({**{c: csv_text(str(row[c])) for c in CSV_COLUMNS},
+                         "points": "" if row["points"] is None else f"{row['points']:g}",
                          "max_points": f"{row['max_points']:g}"})
     atomic_write(out, buffer.getvalue())
     if any(q.kind == "manual" for q in spec.questions):

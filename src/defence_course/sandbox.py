@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -25,11 +26,22 @@ __all__ = ["Job", "Limits", "RunResult", "Sandbox", "SandboxConfig", "SandboxErr
 GIB = 1024 ** 3
 REPORT_GRACE = 3.0  # seconds after --timeout for calling function answers and reporting
 CGROUP_PIDS = Path("/sys/fs/cgroup/pids")
+#: A forged result frame of 64 MB of `[],[],...` would cost the trusted grader ~1.5 GB to parse;
+#: honest answers (at most 200,000 items each, see checks.MAX_ITEMS) stay far below this count
+#: of commas and brackets, which bounds the parse to a few hundred MB.
+MAX_REPORT_VALUES = 4_000_000
+LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # also matches valid pairs: harmless
 WARN_NO_BWRAP = (
     "bubblewrap (bwrap) is not available: submissions run with resource limits only, WITHOUT "
     "network or filesystem isolation (a submission could read files this user can read and "
     "open network connections). Install it (Debian/Ubuntu: apt install bubblewrap) for full "
     "isolation."
+)
+
+
+WARN_ROOT = (
+    " You are root: without bubblewrap every submission runs AS ROOT and could change or delete "
+    "any file on this machine. Grade as an unprivileged user, or install bubblewrap."
 )
 
 
@@ -46,6 +58,7 @@ class Limits:
     processes: int = 64
     file_bytes: int = 64 * 1024 * 1024
     output_bytes: int = 64 * 1024
+    scratch_bytes: int = 256 * 1024 * 1024  # size of the sandbox's /tmp and of its /dev/shm
 
     def for_request(self) -> dict[str, Any]:
         """The limits as the zygote applies them.
@@ -107,20 +120,28 @@ def choose_mode(requested: str) -> tuple[str, str | None]:
     if requested not in ("auto", "bwrap", "rlimits"):
         raise SandboxError(f"unknown sandbox {requested!r}: use auto, bwrap or rlimits")
     if requested == "rlimits":
-        return "rlimits", WARN_NO_BWRAP.replace("is not available", "is switched off")
+        return "rlimits", _no_bwrap_warning().replace("is not available", "is switched off")
     path = bwrap_path()
     if path and _bwrap_works(path):
         return "bwrap", None
     if requested == "bwrap":
         raise SandboxError("bubblewrap is not usable here (missing, or user namespaces are "
                            "disabled); install it (apt install bubblewrap) or use --sandbox auto")
-    return "rlimits", WARN_NO_BWRAP
+    return "rlimits", _no_bwrap_warning()
+
+
+def _no_bwrap_warning() -> str:
+    """The fallback warning; louder for root, whose submissions would then run as root."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return WARN_NO_BWRAP + WARN_ROOT
+    return WARN_NO_BWRAP
 
 
 def _bwrap_works(path: str) -> bool:
     try:
         done = subprocess.run(
-            [path, "--unshare-all", "--die-with-parent", *_system_binds(), "--proc", "/proc",
+            [path, "--unshare-all", "--die-with-parent", "--cap-drop", "ALL", "--as-pid-1",
+             *_system_binds(), "--proc", "/proc",
              "--dev", "/dev", "--tmpfs", "/tmp", "true"],
             capture_output=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired):
@@ -249,15 +270,27 @@ class Sandbox:
         if self.config.mode == "bwrap":
             env[_worker.ENV_PIDNS] = "1"
             env[_worker.ENV_WORKDIR] = "/tmp"
+            scratch = str(limits.scratch_bytes)
             command = [
                 bwrap_path() or "bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+                # Run by root, bwrap would otherwise keep every capability inside its user
+                # namespace: enough to remount the read-only binds (the venv, this package,
+                # data/, /usr) writable, or to ptrace the zygote.
+                "--cap-drop", "ALL",
+                # The zygote is PID 1 itself: bwrap's own init would hold the request pipe and
+                # be open to the learner's code through /proc/1 (the zygote is non-dumpable).
+                "--as-pid-1",
                 # /tmp first: later binds may live under /tmp (a venv or a course copy there).
-                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+                # The writable tmpfs get a size: their pages are RAM that RLIMIT_AS does not
+                # count (unsized, each could take half the machine's memory).
+                "--proc", "/proc", "--dev", "/dev", "--size", scratch, "--tmpfs", "/dev/shm",
+                "--size", scratch, "--tmpfs", "/tmp",
                 *_system_binds(), *_python_binds(python),
                 "--ro-bind", str(self.config.data_dir), str(self.config.data_dir),
-                # The sandbox's own root (a tmpfs holding the mount points) becomes read-only, so
-                # only /tmp (and /dev/shm) are writable, and the zygote wipes them per submission.
-                "--remount-ro", "/", "--chdir", "/tmp",
+                # The sandbox's own root (a tmpfs holding the mount points) and /dev become
+                # read-only, so only /tmp and /dev/shm are writable, and the zygote wipes them
+                # per submission (a file left in /dev would reach the next student).
+                "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
                 python, "-m", "defence_course._worker",
             ]
         else:
@@ -389,6 +422,18 @@ class Sandbox:
             return _decode(reply, nonce)
 
 
+def _loads_valid(text: str) -> Any:
+    """Parse the child's JSON with lone surrogates (a JSON escape such as `\\ud800`) made "?".
+
+    A learner's exception text or answer may hold a lone surrogate; once in a message, it
+    would make writing the UTF-8 journal and grades.csv fail for the whole class.
+    """
+    value = json.loads(text)
+    if LONE_SURROGATE_ESCAPE.search(text):
+        value = json.loads(json.dumps(value, ensure_ascii=False).encode("utf-8", "replace"))
+    return value
+
+
 def _decode(reply: dict[str, Any], nonce: str) -> RunResult:
     """Turn the zygote's reply into a RunResult, trusting only strictly-typed plain JSON."""
     output = reply.get("output") if isinstance(reply.get("output"), str) else ""
@@ -396,8 +441,12 @@ def _decode(reply: dict[str, Any], nonce: str) -> RunResult:
     frame = reply.get("frame")
     report: Any = None
     if isinstance(frame, str) and frame.startswith(nonce):
+        body = frame[len(nonce):]
+        if sum(body.count(c) for c in ",[{") > MAX_REPORT_VALUES:
+            return RunResult("invalid", output=output, seconds=seconds, message=(
+                "the notebook's answers are too large to check (millions of values)"))
         try:
-            report = json.loads(frame[len(nonce):])
+            report = _loads_valid(body)
         except (ValueError, RecursionError):
             report = None
     if reply.get("timed_out") and not isinstance(report, dict):
