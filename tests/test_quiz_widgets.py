@@ -231,3 +231,42 @@ def test_check_button_name_is_words_only(store: ProgressStore) -> None:
     for qv in build_quiz(START, store=store).questions:
         assert qv.check.icon == ""
         assert qv.check.description == "Check answer"
+
+
+def test_a_typed_value_arriving_just_after_its_click_is_graded(store: ProgressStore) -> None:
+    """Regression (seen in the browser under load): 'type 2035, click Check' reached the kernel
+    as the click first, graded with the old 2032, then the 2035. The late value is graded, and
+    the learner's next click on the same answer is not counted twice."""
+    view = build_quiz(START, "q3", store=store).view("q3")
+    entry = view.controls[0]
+    entry.value = "2032"
+    view.click()
+    assert "✘" in view.feedback.value
+    view.click()  # the click for "2035" overtakes the value...
+    entry.value = "2035"  # ...which arrives a moment later
+    assert "✔ Correct" in view.feedback.value
+    assert store.results(START)["q3"].attempts == 3
+    view.click()  # the learner presses Check again on the same answer: shown, not counted
+    assert store.results(START)["q3"].attempts == 3
+
+
+def test_a_click_before_any_value_arrived_is_graded_when_it_does(store: ProgressStore) -> None:
+    view = build_quiz(START, "q3", store=store).view("q3")
+    view.click()
+    assert "Note:" in view.feedback.value
+    view.controls[0].value = "2035"
+    assert "✔ Correct" in view.feedback.value
+
+
+def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
+    store: ProgressStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import defence_course.quiz as quiz_module
+
+    monkeypatch.setattr(quiz_module, "LATE_VALUE_WINDOW_S", 0.0)
+    view = build_quiz(START, "q3", store=store).view("q3")
+    view.controls[0].value = "2032"
+    view.click()
+    view.controls[0].value = "2035"
+    assert "✘" in view.feedback.value
+    assert store.results(START)["q3"].attempts == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import string
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -284,6 +285,11 @@ def _controls(question: Question) -> tuple[list[widgets.Widget], list[widgets.Wi
     raise QuizError(f"no widget for question type {question.type!r}")  # pragma: no cover
 
 
+# How long after a Check click a typed value that arrives is taken as the one the learner
+# clicked for (see on_late_value in build_question).
+LATE_VALUE_WINDOW_S = 5.0
+
+
 def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
                    on_result: Callable[[QuestionView, Feedback], None] | None = None
                    ) -> QuestionView:
@@ -308,13 +314,21 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
     view = QuestionView(question, number, box, check, feedback, status, controls, read,
                         on_result)
 
-    def on_check(_button: widgets.Button | None = None) -> None:
+    graded: dict[str, Any] = {"response": None, "at": float("-inf"), "late": False}
+
+    def grade(*, late: bool) -> None:
         try:
             response = view.read()
             result = question.grade(response)
         except QuizResponseError as error:
-            feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
+            if not late:  # e.g. "type an answer first": a value may still be on its way
+                graded.update(response=None, at=time.monotonic(), late=False)
+                feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
             return
+        recent = time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S
+        if not late and graded["late"] and recent and response == graded["response"]:
+            return  # the late value was graded a moment ago: do not count the same answer twice
+        graded.update(response=response, at=time.monotonic(), late=late)
         view.last = result
         saved = store.record(quiz.name, question.id, result.correct, result.score)
         status.value = _status_text(saved.attempts, saved.solved)
@@ -322,7 +336,29 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
         if view.on_result is not None:
             view.on_result(view, result)
 
+    def on_check(_button: widgets.Button | None = None) -> None:
+        grade(late=False)
+
+    def on_late_value(_change: dict[str, Any]) -> None:
+        """Grade a typed answer that reached the kernel just after its Check click.
+
+        Why: ipywidgets holds a model's update back while an earlier one is in flight, but sends
+        a button click at once, so under load "type 2035, click Check" can reach the kernel as
+        the click first (graded with the old value), then 2035. The feedback must match what the
+        learner sees in the box when they clicked.
+        """
+        if time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S:
+            try:
+                changed = view.read() != graded["response"]
+            except QuizResponseError:
+                return
+            if changed:
+                grade(late=True)
+
     check.on_click(on_check)
+    if isinstance(question, (Numeric, TextAnswer)):
+        for control in controls:
+            control.observe(on_late_value, names="value")
     return view
 
 
