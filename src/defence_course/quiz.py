@@ -65,6 +65,7 @@ _QUIZ_CSS = string.Template(
     ".dc-quiz div.widget-label, .dc-progress .widget-label "
     "{ white-space: normal; overflow: visible; height: auto; line-height: 1.4; } "
     ".dc-quiz .dc-status, .dc-quiz .dc-unit { align-self: center; } "
+    ".dc-quiz div.widget-label { text-align: left; } "
     ".dc-progress .widget-hprogress { height: auto; } .dc-progress-row { overflow: visible; } "
     ".dc-quiz a { text-decoration: underline; } "
     ".dc-quiz input:focus-visible, .dc-quiz select:focus-visible, "
