@@ -19,14 +19,10 @@ from defence_course.authoring.exercises import (
     make_exercises,
     strip_solutions,
 )
-from defence_course.checks import (
-    MISSING,
-    Checker,
-    call_function,
-    grade_question,
-    load_spec,
-    to_plain,
-)
+from defence_course.checks import Checker
+from defence_course.grading.compare import grade_question
+from defence_course.grading.plain import MISSING, call_function, to_plain
+from defence_course.grading.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 NAMES = exercise_names(REPO)

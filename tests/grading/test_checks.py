@@ -8,18 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from defence_course.checks import (
-    MISSING,
-    Checker,
-    SpecError,
-    evaluate,
-    grade_question,
-    hash_value,
-    load_spec,
-    parse_spec,
-    public_spec,
-    to_plain,
-)
+from defence_course.checks import Checker
+from defence_course.grading.compare import evaluate, grade_question
+from defence_course.grading.plain import MISSING, hash_value, to_plain
+from defence_course.grading.spec import SpecError, load_spec, parse_spec, public_spec
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -134,3 +134,71 @@ def test_encode_refuses_a_broken_bank_and_changes_nothing(
     assert main(["quiz", "encode", "--in-place", str(plain)]) == 1
     assert "unknown type 'sorting'" in capsys.readouterr().err
     assert plain.read_text(encoding="utf-8") == text
+
+
+# -------------------------------------------------- jupyterquiz's own example shape (issue 8)
+
+# Shaped like examples/questions.json in jupyterquiz's repository: answers given only as
+# `code`, a question with a `code` block, LaTeX in questions, answers and feedback, and
+# fields this course does not use (`answer_cols`).
+EXAMPLE_SHAPE = HERE / "data" / "jupyterquiz-examples-shape.json"
+
+
+def test_jupyterquiz_example_shape_loads() -> None:
+    quiz = load_quiz(EXAMPLE_SHAPE)
+    assert [q.type for q in quiz.questions] == ["multiple", "numeric", "single", "single", "single"]
+    assert quiz.math  # jupyterquiz banks typeset $...$ as LaTeX
+
+
+def test_code_only_answers_are_chosen_and_graded_by_their_code() -> None:
+    quiz = load_quiz(EXAMPLE_SHAPE)
+    q4 = quiz.question("q4")
+    assert [o.code for o in q4.options] == ["mylist += 3", "mylist += [3]", "mylist += {3}"]
+    assert quiz.answer("q4", "mylist += [3]").correct
+    assert not quiz.answer("q4", "mylist += 3").correct
+    with pytest.raises(QuizResponseError):
+        quiz.answer("q4", "mylist.append(3)")
+
+
+def test_question_code_is_kept_apart_from_the_prompt() -> None:
+    q3 = load_quiz(EXAMPLE_SHAPE).question("q3")
+    assert q3.prompt == "What does this Python code print?"
+    assert q3.code == 'a = "1"\nb = "2"\nprint(a + b)'
+
+
+def test_an_answer_with_neither_text_nor_code_names_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"question": "Q?", "type": "multiple_choice", "answers": '
+                   '[{"correct": true}, {"answer": "b"}]}]', encoding="utf-8")
+    with pytest.raises(QuizFormatError, match=r"question 'q1', field 'answer': missing"):
+        load_quiz(bad)
+
+
+def test_widgets_show_code_in_monospace_and_typeset_latex(tmp_path: Path) -> None:
+    from defence_course.quiz.progress import ProgressStore
+    from defence_course.quiz.widgets import build_quiz
+
+    view = build_quiz(str(EXAMPLE_SHAPE), store=ProgressStore(tmp_path / "p.json"))
+    prompts = {qv.question.id: qv.box.children[0] for qv in view.questions}
+    # HTMLMath: JupyterLab typesets $...$ in it with MathJax, as in a Markdown cell.
+    assert all(type(w).__name__ == "HTMLMath" for w in prompts.values())
+    assert "$\\pi$" in prompts["q2"].value
+    assert '<pre class="dc-code"><code>a = &quot;1&quot;\nb = &quot;2&quot;\nprint(a + b)</code></pre>' \
+        in prompts["q3"].value
+    for code in ("mylist += 3", "mylist += [3]", "mylist += {3}"):
+        assert f'<pre class="dc-code"><code>{code}</code></pre>' in prompts["q4"].value
+    q5 = view.view("q5")
+    q5.respond("$\\frac{22}{7}$")
+    q5.click()
+    assert type(q5.feedback).__name__ == "HTMLMath"
+    assert "$\\frac{22}{7}$ is an approximation." in q5.feedback.value
+
+
+def test_our_banks_keep_dollar_signs_as_text(tmp_path: Path) -> None:
+    """Our banks write money as `$`: they must not be typeset as LaTeX."""
+    from defence_course.quiz.progress import ProgressStore
+    from defence_course.quiz.widgets import build_quiz
+
+    view = build_quiz(str(START), store=ProgressStore(tmp_path / "p.json"))
+    assert not view.quiz.math
+    assert all(type(qv.box.children[0]).__name__ == "HTML" for qv in view.questions)
