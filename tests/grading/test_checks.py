@@ -224,3 +224,12 @@ def test_inline_check_is_silent_during_grading(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("DEFENCE_COURSE_GRADING", "1")
     Checker("ex02-two-clubs")("q1", [])
     assert capsys.readouterr().out == ""
+
+
+def test_every_assertion_and_selector_has_its_function() -> None:
+    """The spec's vocabulary and the engine's tables agree (a new name needs both)."""
+    from defence_course.grading.compare import ASSERT, SELECT
+    from defence_course.grading.spec import ASSERTIONS, SELECTORS
+
+    assert set(ASSERT) == set(ASSERTIONS)
+    assert set(SELECT) == set(SELECTORS)

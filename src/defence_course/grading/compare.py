@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,50 +80,68 @@ def _same(expected: Any, actual: Any, tol: float, unordered: bool) -> bool:
     return False
 
 
+def _column(arg: Any, value: Any) -> Any:
+    if kind_of(value) != "dataframe":
+        raise _Fail(f"expected a DataFrame with a column {arg!r}, got {describe(value)}")
+    pos = _label_position(value["columns"], arg)
+    if pos is None:
+        raise _Fail(f"the DataFrame has no column {arg!r}")
+    return [row[pos] for row in value["data"]]
+
+
+def _at(arg: Any, value: Any) -> Any:
+    if kind_of(value) != "dataframe":
+        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+    row_label, col_label = arg
+    col = _label_position(value["columns"], col_label)
+    row = _label_position(value["index"], row_label)
+    if col is None:
+        raise _Fail(f"the DataFrame has no column {col_label!r}")
+    if row is None:
+        raise _Fail(f"the DataFrame has no row labelled {row_label!r}")
+    return value["data"][row][col]
+
+
+def _key(arg: Any, value: Any) -> Any:
+    kind = kind_of(value)
+    if kind == "series":
+        pos = _label_position(value["index"], arg)
+        if pos is None:
+            raise _Fail(f"the Series has no label {arg!r}")
+        return value["data"][pos]
+    if kind == "dict":
+        for k, v in value["items"]:
+            if _same(arg, k, 0, False):
+                return v
+        raise _Fail(f"the dict has no key {arg!r}")
+    raise _Fail(f"expected a dict or a Series, got {describe(value)}")
+
+
+def _index(arg: Any, value: Any) -> Any:
+    if kind_of(value) not in ("dataframe", "series"):
+        raise _Fail(f"expected a DataFrame or a Series, got {describe(value)}")
+    return value["index"]
+
+
+def _values(arg: Any, value: Any) -> Any:
+    if kind_of(value) != "series":
+        raise _Fail(f"expected a Series, got {describe(value)}")
+    return value["data"]
+
+
+SELECT: dict[str, Callable[[Any, Any], Any]] = {
+    "column": _column, "at": _at, "key": _key, "index": _index, "values": _values,
+}
+"""One function per selector of docs/exercise-format.md: (its argument, the value) -> the part."""
+
+
 def _select(selector: tuple[str, Any] | None, value: Any) -> Any:
     if selector is None:
         return value
     name, arg = selector
-    kind = kind_of(value)
-    if name == "column":
-        if kind != "dataframe":
-            raise _Fail(f"expected a DataFrame with a column {arg!r}, got {describe(value)}")
-        pos = _label_position(value["columns"], arg)
-        if pos is None:
-            raise _Fail(f"the DataFrame has no column {arg!r}")
-        return [row[pos] for row in value["data"]]
-    if name == "at":
-        if kind != "dataframe":
-            raise _Fail(f"expected a DataFrame, got {describe(value)}")
-        row_label, col_label = arg
-        col = _label_position(value["columns"], col_label)
-        row = _label_position(value["index"], row_label)
-        if col is None:
-            raise _Fail(f"the DataFrame has no column {col_label!r}")
-        if row is None:
-            raise _Fail(f"the DataFrame has no row labelled {row_label!r}")
-        return value["data"][row][col]
-    if name == "key":
-        if kind == "series":
-            pos = _label_position(value["index"], arg)
-            if pos is None:
-                raise _Fail(f"the Series has no label {arg!r}")
-            return value["data"][pos]
-        if kind == "dict":
-            for k, v in value["items"]:
-                if _same(arg, k, 0, False):
-                    return v
-            raise _Fail(f"the dict has no key {arg!r}")
-        raise _Fail(f"expected a dict or a Series, got {describe(value)}")
-    if name == "index":
-        if kind not in ("dataframe", "series"):
-            raise _Fail(f"expected a DataFrame or a Series, got {describe(value)}")
-        return value["index"]
-    if name == "values":
-        if kind != "series":
-            raise _Fail(f"expected a Series, got {describe(value)}")
-        return value["data"]
-    raise _Fail(f"unknown selector {name}")  # unreachable: specs are validated
+    if name not in SELECT:  # unreachable: specs are validated
+        raise _Fail(f"unknown selector {name}")
+    return SELECT[name](arg, value)
 
 
 def _label_position(labels: list[Any], wanted: Any) -> int | None:
@@ -158,53 +177,77 @@ def _members(value: Any) -> list[Any]:
     raise _Fail(f"expected a list, set, dict or Series, got {describe(value)}")
 
 
+_TYPE_EXAMPLES: dict[str, Any] = {"int": 1, "float": 1.5, "number": 1.5, "str": "", "bool": True,
+                                  "list": [], "none": None}
+
+
+def _assert_type(chk: Check, value: Any, exercise: str) -> None:
+    expected, kind = chk.expected, kind_of(value)
+    if kind == expected or (expected in ("float", "number") and kind in ("int", "float")):
+        return
+    example = _TYPE_EXAMPLES.get(expected, {"__type__": expected})
+    raise _Fail(f"expected {describe(example)}, got {describe(value)}")
+
+
+def _assert_equals(chk: Check, value: Any, exercise: str) -> None:
+    if not _same(chk.expected, value, chk.tolerance, chk.unordered):
+        raise _Fail(f"not the expected value (got {describe(value)}{_short(value)})")
+
+
+def _assert_sha256(chk: Check, value: Any, exercise: str) -> None:
+    if hash_value(value, exercise, chk.round_digits, chk.unordered) != chk.expected:
+        raise _Fail(f"not the expected answer yet (got {describe(value)}{_short(value)})")
+
+
+def _assert_length(chk: Check, value: Any, exercise: str) -> None:
+    n = _length(value)
+    if n != chk.expected:
+        raise _Fail(f"expected {chk.expected} items, got {n}")
+
+
+def _assert_range(chk: Check, value: Any, exercise: str) -> None:
+    if not is_number(value):
+        raise _Fail(f"expected a number, got {describe(value)}")
+    low, high = chk.expected
+    if not low <= value <= high:
+        raise _Fail(f"{value:g} is outside the plausible range [{low}, {high}]")
+
+
+def _assert_contains(chk: Check, value: Any, exercise: str) -> None:
+    members = _members(value) if kind_of(value) != "str" else None
+    missing = [e for e in chk.expected if (
+        e not in value if members is None else
+        not any(_same(e, m, chk.tolerance, False) for m in members))]
+    if missing:
+        raise _Fail(f"{len(missing)} expected item(s) missing")
+
+
+def _assert_columns(chk: Check, value: Any, exercise: str) -> None:
+    if kind_of(value) != "dataframe":
+        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+    missing = [c for c in chk.expected if _label_position(value["columns"], c) is None]
+    if missing:
+        raise _Fail(f"missing column(s): {', '.join(map(str, missing))}")
+
+
+def _assert_shape(chk: Check, value: Any, exercise: str) -> None:
+    if kind_of(value) != "dataframe":
+        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+    shape = [len(value["index"]), len(value["columns"])]
+    if shape != list(chk.expected):
+        raise _Fail(f"expected shape {tuple(chk.expected)}, got {tuple(shape)}")
+
+
+ASSERT: dict[str, Callable[[Check, Any, str], None]] = {
+    "type": _assert_type, "equals": _assert_equals, "sha256": _assert_sha256,
+    "length": _assert_length, "range": _assert_range, "contains": _assert_contains,
+    "columns": _assert_columns, "shape": _assert_shape,
+}
+"""One function per assertion of docs/exercise-format.md; each raises _Fail with the reason."""
+
+
 def _assert(chk: Check, value: Any, exercise: str) -> None:
-    a, expected, kind = chk.assertion, chk.expected, kind_of(value)
-    if a == "type":
-        ok = kind == expected or (expected in ("float", "number") and kind in ("int", "float")) \
-            or (expected == "list" and kind == "list")
-        if not ok:
-            wanted = describe({"__type__": expected} if expected in (
-                "dataframe", "series", "set", "dict", "function") else
-                {"int": 1, "float": 1.5, "number": 1.5, "str": "", "bool": True,
-                 "list": [], "none": None}[expected])
-            raise _Fail(f"expected {wanted}, got {describe(value)}")
-    elif a == "equals":
-        if not _same(expected, value, chk.tolerance, chk.unordered):
-            raise _Fail(f"not the expected value (got {describe(value)}"
-                        f"{_short(value)})")
-    elif a == "sha256":
-        if hash_value(value, exercise, chk.round_digits, chk.unordered) != expected:
-            raise _Fail(f"not the expected answer yet (got {describe(value)}{_short(value)})")
-    elif a == "length":
-        n = _length(value)
-        if n != expected:
-            raise _Fail(f"expected {expected} items, got {n}")
-    elif a == "range":
-        if not is_number(value):
-            raise _Fail(f"expected a number, got {describe(value)}")
-        low, high = expected
-        if not low <= value <= high:
-            raise _Fail(f"{value:g} is outside the plausible range [{low}, {high}]")
-    elif a == "contains":
-        members = _members(value) if kind != "str" else None
-        missing = [e for e in expected if (
-            e not in value if members is None else
-            not any(_same(e, m, chk.tolerance, False) for m in members))]
-        if missing:
-            raise _Fail(f"{len(missing)} expected item(s) missing")
-    elif a == "columns":
-        if kind != "dataframe":
-            raise _Fail(f"expected a DataFrame, got {describe(value)}")
-        missing = [c for c in expected if _label_position(value["columns"], c) is None]
-        if missing:
-            raise _Fail(f"missing column(s): {', '.join(map(str, missing))}")
-    elif a == "shape":
-        if kind != "dataframe":
-            raise _Fail(f"expected a DataFrame, got {describe(value)}")
-        shape = [len(value["index"]), len(value["columns"])]
-        if shape != list(expected):
-            raise _Fail(f"expected shape {tuple(expected)}, got {tuple(shape)}")
+    ASSERT[chk.assertion](chk, value, exercise)
 
 
 def _short(value: Any) -> str:
