@@ -594,12 +594,28 @@ def test_quiz_canada_2024e_is_the_data_and_old_editions_are_wrong() -> None:
         assert not bank().answer("q4", d.revision("Canada", 2024, edition)).correct
 
 
-def test_quiz_revision_order_is_the_data() -> None:
+def test_quiz_revision_matches_are_the_data() -> None:
+    """q6 pairs each country and publication with its 2024 figure, read from nato_revisions."""
     d = course_data()
-    editions = bank().question("q6").items
-    by_value = sorted(editions, key=lambda e: d.revision("Canada", 2024, e))
-    assert not any(math.isnan(d.revision("Canada", 2024, e)) for e in editions)
-    assert bank().answer("q6", by_value).score == 1.0
+    editions = {"NATO 2024 edition (June 2024)": JUNE_2024, "NATO 2025 edition (Aug 2025)": AUG_2025,
+                "Secretary General's Annual Report (April 2025)": APRIL_2025}
+    question = bank().question("q6")
+    answer = {}
+    for left in question.lefts():
+        country, edition = left.split(", ", 1)
+        value = d.revision(country, 2024, editions[edition])
+        assert not math.isnan(value), left
+        answer[left] = f"{value:.2f}"
+    assert bank().answer("q6", answer).score == 1.0
+    # Issue 9, item 11: the old ordering question could be answered by date alone; these cannot.
+    assert d.revision("Poland", 2024, JUNE_2024) > d.revision("Poland", 2024, AUG_2025)
+
+
+def test_quiz_canada_ranking_is_the_data() -> None:
+    """q11 checks Trump's 'a place called Canada' against 2024e: the order must be the data's."""
+    d = course_data()
+    items = bank().question("q11").items
+    assert bank().answer("q11", sorted(items, key=lambda c: d.pct(c, 2024))).score == 1.0
 
 
 def test_quiz_sipri_statement_is_false_in_the_data() -> None:
