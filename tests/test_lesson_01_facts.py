@@ -169,7 +169,8 @@ PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 def markdown_cells(path: Path = LESSON) -> list[str]:
     """The lesson's markdown cells as a learner reads them (`\\$` shows as `$`), in order."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    return ["".join(c["source"]).replace("\\$", "$") for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    return ["".join(c["source"]).replace("\\$", "$") for c in cells]
 
 
 def code_cells(path: Path = LESSON) -> list[str]:
@@ -327,7 +328,8 @@ def test_the_primary_summit_row_states_only_what_official_sources_say(timeline) 
     row = timeline[timeline["date"] == "2025-06-23"].iloc[0]
     assert primary_row_problems(row) == []
     old = row.copy()  # the row as it was before the review: "20th" and "swiftly" in a primary event
-    old["event"] = "20th EU-Canada Summit, Brussels: SDP signed; leaders agree to swiftly launch talks on SAFE"
+    old["event"] = ("20th EU-Canada Summit, Brussels: SDP signed; leaders agree to swiftly launch talks"
+                    " on SAFE")
     assert len(primary_row_problems(old)) == 2
 
 

@@ -326,7 +326,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "rounding": (r"Poland in 2018 \((\d\.\d{3})%, shown as (\d\.\d\d)\) counts as\s+\*below\* 2%.*?"
                  r"Counting rounded figures would add Poland and give (\d+) Allies in 2018 instead of (\d+)",
                  _rounding),
-    "exactly-2-2025": (r"\*\*(\w+)\*\* Allies are reported at exactly \*\*2\.00\*\* \(([^)]*)\)", _exactly_two_2025),
+    "exactly-2-2025": (r"\*\*(\w+)\*\* Allies are reported at exactly \*\*2\.00\*\* \(([^)]*)\)",
+                       _exactly_two_2025),
     "canada-rank": (r"Canada \(1\.47%\) was the \*\*(\w+) lowest\*\* of the (\d+) Allies with a figure, with"
                     r"\s+([A-Z][\w ,\n]+?) below it", _canada_rank),
     "term-counts": (r"When his first term began in 2017, \*\*(\d+)\*\* Allies were at or above 2%; in 2020,"

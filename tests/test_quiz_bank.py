@@ -402,8 +402,10 @@ def test_committed_bank_holds_no_plain_answer_key(path: Path) -> None:
 def test_start_here_answers(tmp_path: Path) -> None:
     """The shipped bank grades its own right answers as right (catches a bad re-encode)."""
     quiz = load_quiz(BANKS / "00-start-here.yaml")
-    assert quiz.answer("q1", "NATO published the figure before the year's accounts were final, so a later edition may revise it").correct
-    assert quiz.answer("q2", ['source("nato_spending")', 'describe("nato_spending")', 'The edition column of each row', 'data/datapackage.json']).correct
+    assert quiz.answer("q1", "NATO published the figure before the year's accounts were final, so a later"
+                       " edition may revise it").correct
+    assert quiz.answer("q2", ['source("nato_spending")', 'describe("nato_spending")',
+                              "The edition column of each row", "data/datapackage.json"]).correct
     assert quiz.answer("q3", 6).correct
     assert not quiz.answer("q3", 1).correct
     assert quiz.answer("q4", "False").correct

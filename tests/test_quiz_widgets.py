@@ -21,7 +21,8 @@ from defence_course.quizbank import Feedback, QuizResponseError, Source
 START = "00-start-here"
 RIGHT = {
     "q1": "NATO published the figure before the year's accounts were final, so a later edition may revise it",
-    "q2": ['source("nato_spending")', 'describe("nato_spending")', 'The edition column of each row', 'data/datapackage.json'],
+    "q2": ['source("nato_spending")', 'describe("nato_spending")', "The edition column of each row",
+           "data/datapackage.json"],
     "q3": 6,
     "q4": "False",
     "q5": [
@@ -84,7 +85,8 @@ def test_specific_feedback_is_shown(store: ProgressStore) -> None:
     numeric.click()
     assert "nato_spending" in numeric.feedback.value  # the feedback for this common mistake
     single = view.view("q1")
-    single.respond("The course's authors estimated the figure themselves because NATO did not publish one for Canada")
+    single.respond("The course's authors estimated the figure themselves because NATO did not publish"
+                   " one for Canada")
     single.click()
     assert "is_estimate records" in single.feedback.value
 
@@ -185,7 +187,7 @@ def test_parse_number_rejects(typed: str) -> None:
 
 def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
     view = build_quiz(START, store=store)
-    view.view("q1").respond("NATO published the figure before the year's accounts were final, so a later edition may revise it")
+    view.view("q1").respond(RIGHT["q1"])
     view.view("q1").click()
     box = build_progress(store=store)
     rows = [c for c in box.children if "dc-progress-row" in getattr(c, "_dom_classes", ())]

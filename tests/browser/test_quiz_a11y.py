@@ -153,6 +153,10 @@ def rgb_hex(css: str) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
+Q1_WRONG = ("The figure comes from SIPRI's database rather than from NATO's own defence"
+            " expenditure report")
+
+
 @pytest.mark.browser
 def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -> None:
     """The start-here lesson (one question of each type): axe, keyboard path, focus, dark theme."""
@@ -184,7 +188,7 @@ def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -
 
     # 3. Answer with the keyboard only: wrong, partly right, wrong (typed), right, no answer.
     q1 = question(page, "q1")
-    space_on(page, q1.get_by_role("radio", name="The figure comes from SIPRI's database rather than from NATO's own defence expenditure report", exact=True))
+    space_on(page, q1.get_by_role("radio", name=Q1_WRONG, exact=True))
     press_check(page, "q1", "✘ Not quite")
     space_on(page, question(page, "q2").get_by_role("checkbox", name='source("nato_spending")', exact=True))
     press_check(page, "q2", "◑ Partly right")

@@ -17,7 +17,12 @@ ORDER = [
     "Run the check cell below it and read what it says",
     "Save the notebook and hand in the .ipynb file",
 ]
-Q1_RIGHT = "NATO published the figure before the year's accounts were final, so a later edition may revise it"
+Q1_RIGHT = ("NATO published the figure before the year's accounts were final, so a later edition"
+            " may revise it")
+Q1_WRONG = ("The figure comes from SIPRI's database rather than from NATO's own defence"
+            " expenditure report")
+Q2_RIGHT = ['source("nato_spending")', 'describe("nato_spending")', 'The edition column of each row',
+            'data/datapackage.json']
 MATCHES = {
     "load(name)": "A typed, checked table from data/",
     "source(name)": "A short citation for a table or a plot",
@@ -88,14 +93,14 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     assert error_outputs(page) == []
 
     q1 = question(page, "q1")
-    q1.get_by_role("radio", name="The figure comes from SIPRI's database rather than from NATO's own defence expenditure report", exact=True).check()
+    q1.get_by_role("radio", name=Q1_WRONG, exact=True).check()
     check(page, "q1", "✘ Not quite", "Why:", "Source:")
     q1.get_by_role("radio", name=Q1_RIGHT, exact=True).check()
     check(page, "q1", "✔ Correct", "Why:", "NATO")
 
     ticked(page, "q2", ['source("nato_spending")', 'data/datapackage.json', "show_progress()"])
     check(page, "q2", "Partly right", "your own quiz results")
-    ticked(page, "q2", ['source("nato_spending")', 'describe("nato_spending")', 'The edition column of each row', 'data/datapackage.json'])
+    ticked(page, "q2", Q2_RIGHT)
     check(page, "q2", "✔ Correct", "Why:")
 
     entry = question(page, "q3").get_by_role("textbox")
