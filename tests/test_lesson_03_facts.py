@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import Quiz, load_quiz
+from defence_course.quizbank import Quiz, decode_bank_text, load_quiz
 from tests import prose_claims
 from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
@@ -644,3 +644,22 @@ def test_the_old_framing_is_reported(old: str) -> None:
     """Issue 9: the text before the review (SIPRI 'broader', the 2029 review via a newsletter) fails."""
     text = "\n\n".join(lesson_markdown())
     assert prose_claims.wording_problems(text + "\n" + old, WORDING)
+
+
+def broader_claims(text: str) -> list[str]:
+    """Sentences calling SIPRI's definition simply broader than NATO's (issue 9, item 4)."""
+    flat = " ".join(text.split())
+    sentences = re.split(r"(?<=[.!?])\s", flat)
+    return [s for s in sentences if "broader" in s and "neither is simply" not in s.lower()]
+
+
+def test_sipri_is_never_called_broader_anywhere() -> None:
+    """Lesson 03, its quiz, ex03 and the data description say 'defined and compiled differently'."""
+    repo = NOTEBOOK.parents[1]
+    texts = [(repo / "text" / "lessons" / "03-who-pays.md").read_text("utf-8"),
+             (repo / "text" / "solutions" / "ex03-who-pays.md").read_text("utf-8"),
+             (repo / "data" / "README.md").read_text("utf-8"),
+             (repo / "data" / "datapackage.json").read_text("utf-8"),
+             decode_bank_text(repo / "lessons" / "quizzes" / "03-who-pays.yaml")]
+    assert [c for t in texts for c in broader_claims(t)] == []
+    assert broader_claims("SIPRI's definition of military spending is **broader** than NATO's.")
