@@ -66,14 +66,26 @@ def normalised(text: str) -> str:
     return " ".join(re.findall(r"[\w.%]+", text))
 
 
-def near_duplicates(prompts: dict[str, str], threshold: float = 0.8) -> list[str]:
-    """Pairs of quiz prompts that ask nearly the same thing (similar wording), as messages."""
+def alike(a: str, b: str) -> float:
+    """How alike two texts are, from 0 to 1, after normalising."""
+    return SequenceMatcher(None, normalised(a), normalised(b)).ratio()
+
+
+def near_duplicates(prompts: dict[str, str], choices: dict[str, str] | None = None,
+                    threshold: float = 0.8) -> list[str]:
+    """Pairs of quiz questions that ask nearly the same thing, as messages.
+
+    Two prompts worded alike are a repeat, unless both questions offer choices and the choices
+    differ ("Put these in order, earliest first" over different events asks different things).
+    """
+    choices = choices or {}
     items = sorted(prompts.items())
     found = []
     for i, (where_a, a) in enumerate(items):
         for where_b, b in items[i + 1:]:
-            ratio = SequenceMatcher(None, normalised(a), normalised(b)).ratio()
-            if ratio >= threshold:
+            ratio = alike(a, b)
+            options_a, options_b = choices.get(where_a, ""), choices.get(where_b, "")
+            if ratio >= threshold and not (options_a and options_b and alike(options_a, options_b) < 0.5):
                 found.append(f"{where_a} and {where_b} ask nearly the same question ({ratio:.0%} alike)")
     return found
 

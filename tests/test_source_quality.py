@@ -73,10 +73,30 @@ def all_prompts() -> dict[str, str]:
     return {f"{bank.stem} {q.id}": q.prompt for bank in BANKS for q in load_quiz(bank).questions}
 
 
+def all_choices() -> dict[str, str]:
+    """The options, items or matches each question offers (none for numeric and text answers)."""
+    found = {}
+    for bank in BANKS:
+        for q in load_quiz(bank).questions:
+            offered = [*getattr(q, "lefts", list)(), *(q.choices() if hasattr(q, "choices") else [])]
+            if q.type != "truefalse":
+                found[f"{bank.stem} {q.id}"] = " ".join(sorted(offered))
+    return found
+
+
 def test_no_two_quiz_questions_ask_the_same_thing_across_all_banks() -> None:
     """One question per fact: every bank in lessons/quizzes/, new ones included (issue 9, item 10)."""
     assert len(all_prompts()) >= 30
-    assert near_duplicates(all_prompts()) == []
+    assert near_duplicates(all_prompts(), all_choices()) == []
+
+
+def test_prompts_alike_over_different_choices_are_not_repeats() -> None:
+    prompts = {"a q1": "Put these events in order, earliest first.",
+               "b q1": "Put these events in order, earliest first."}
+    different = {"a q1": "Wales Hague SAFE", "b q1": "Greece Spain Finland Czechia"}
+    assert near_duplicates(prompts, different) == []
+    assert near_duplicates(prompts, {"a q1": "Wales Hague SAFE", "b q1": "Wales Hague SAFE"})
+    assert near_duplicates(prompts)
 
 
 def test_near_duplicate_prompts_are_reported() -> None:
