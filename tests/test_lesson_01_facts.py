@@ -70,7 +70,8 @@ APPROVED_QUOTES: tuple[str, ...] = (
     "decade ahead of schedule",
     # Trump, about 20 June 2025 (date inferred) and 24 June 2025
     "NATO will have to deal with Spain. … And you know who else pays very little? A place called Canada.",
-    "Depends on your definition. There are numerous definitions of Article 5.",
+    "Depends on your definition. There are numerous definitions of Article 5. You know that, right? "
+    "But I'm committed to being their friends.",
     # Hague Summit Declaration, 25 June 2025
     "We reaffirm our ironclad commitment to collective defence as enshrined in Article 5 of the "
     "Washington Treaty \u2013 that an attack on one is an attack on all.",
