@@ -112,6 +112,13 @@ def test_report_shows_numbers_and_every_assumption(nato: pd.DataFrame) -> None:
         assert pressure.html.escape(assumption) in text
 
 
+def test_report_for_an_ally_above_the_target_says_no_rise_is_needed(nato: pd.DataFrame) -> None:
+    text = pressure._report(nato, "Poland", 3.5, 2035, 1.5)
+    assert "<b>0.00</b>" in text
+    assert "No rise needed: Poland is already at or above 3.5%." in text
+    assert "on the path to" not in text
+
+
 def test_report_escapes_names(nato: pd.DataFrame) -> None:
     """Country names reach HTML escaped (no markup by string concatenation)."""
     hostile = nato.assign(country=nato["country"].replace("Canada", "<b>Canada</b>"))

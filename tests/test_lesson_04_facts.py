@@ -435,7 +435,7 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                       _largest_rises),
     "began": (r"the rise began in\s+(\d{4}), dipped in 2021", _began),
     "pandemic": (r"share jumped from (\d\.\d\d)% in 2019 to (\d\.\d\d)% in 2020 and fell back to"
-                 r" (\d\.\d\d)% in\s+2021", _pandemic),
+                 r"\s+(\d\.\d\d)% in\s+2021", _pandemic),
     "risers": (r"\n([\w ,]+): mostly Allies on NATO's eastern flank", _risers),
     "canada-ranks": (rf"Canada ranked \*\*{ORDINAL}\*\* of (\d+) in 2014, \*\*{ORDINAL}\*\* in 2017 \(its"
                      rf" best\), \*\*{ORDINAL}\*\* in 2022 \(its worst\)\s+and \*\*{ORDINAL}\*\* in"
@@ -455,7 +455,7 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                           r" 3\.5%\s+only in ([\d, and]+)\.", _sides_description),
     "us-2025": (r"its own 2025e share is (\d\.\d\d)%", _us_2025),
     "us-2025-key-point": (r"the US itself is below 3\.5% \((\d\.\d\d)% in 2025e\)", _us_2025),
-    "usd": (r"US\s+spending at about \\\$(\d+)bn and Europe and Canada's at about \\\$(\d+)bn", _usd),
+    "usd": (r"US\s+spending at about USD (\d+)bn and Europe and Canada's at about USD (\d+)bn", _usd),
     "europe-rose": (r"their share rose from (\d\.\d\d)% to (\d\.\d\d)% \(2024e\)", _europe_rose),
     "germany": (r"Germany was at (\d\.\d\d)% in 2014 and first reached 2% in (\d{4})e \((\d\.\d\d)%,"
                 r" stored as (\d\.\d+)\); NATO gave no\s+2025 figure for it", _germany),
@@ -464,8 +464,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                r" (\d\.\d\d)% in 2025e", _france),
     "ranks-2024": (rf"ranked {ORDINAL} \(France\) and {ORDINAL} \(Germany\) of (\d+)", _ranks_2024),
     "poland-2024": (r"far below Poland \((\d\.\d\d)% in 2024e\)", _poland_2024),
-    "sipri-money": (r"Germany's military spending at \\\$([\d.]+)bn, up (\d+)% in a year, more than the"
-                    r" United\s+Kingdom's \\\$([\d.]+)bn and more than twice Poland's \\\$([\d.]+)bn",
+    "sipri-money": (r"Germany's military spending at USD ([\d.]+)bn, up (\d+)% in a year, more than the"
+                    r" United\s+Kingdom's USD ([\d.]+)bn and more than twice Poland's USD ([\d.]+)bn",
                     _sipri_money),
     "latest-counts": (r"The table has \*\*(\d+)\*\* Allies \(Iceland has no figure\); for\s+\*\*(\d+)\*\*"
                       r" of them the latest figure is from 2024e", _latest_counts),
@@ -515,6 +515,9 @@ def claim_problems(cells: list[str], data: Data) -> list[str]:
     for phrase in FORBIDDEN_PHRASES:
         if phrase in text:
             problems.append(f"wording: {phrase!r} must not appear in this lesson")
+    for cell in cells:
+        if cell.count("$") >= 2:  # JupyterLab renders the text between two $ as LaTeX, even escaped
+            problems.append(f"wording: two $ in one cell render as maths; write USD: {cell[:60]!r}")
     for figure in EXTERNAL_FIGURES:
         if " ".join(figure.split()) not in " ".join(text.split()):
             problems.append(f"external: {figure!r} changed: check it against its source")
@@ -564,12 +567,12 @@ def test_lesson_quotes_some_sources() -> None:
         ("from 2.32 points in 2014", "from 2.31 points in 2014", "gap-narrowed"),
         ("only in 2014, 2015 and 2020.", "only in 2014 and 2015.", "sides-description"),
         ("its own 2025e share is 3.22%", "its own 2025e share is 3.52%", "us-2025"),
-        ("about \\$845bn", "about \\$980bn", "usd"),
+        ("about USD 845bn", "about USD 980bn", "usd"),
         ("in 2024e (2.00%, stored as 2.0037)", "in 2023e (2.00%, stored as 2.0037)", "germany"),
         ("(1.99% shown in\n2020, stored 1.986)", "(1.99% shown in\n2020, stored 1.996)", "france"),
         ("ranked 16th (France)", "ranked 15th (France)", "ranks-2024"),
         ("up 28% in a year", "up 82% in a year", "sipri-money"),
-        ("Poland's \\$38.0bn", "Poland's \\$48.0bn", "sipri-money"),
+        ("Poland's USD 38.0bn", "Poland's USD 48.0bn", "sipri-money"),
         ("for\n**11** of them", "for\n**10** of them", "latest-counts"),
         ("Three Allies have no gap left: Poland, Lithuania and Latvia.",
          "Three Allies have no gap left: Poland, Lithuania and Estonia.", "no-gap"),
@@ -586,6 +589,9 @@ def test_lesson_quotes_some_sources() -> None:
         ("up to 1.5%", "at least 1.5%", "wording"),
         ("**[UNVERIFIED]**", "(unverified)", "wording"),
         ("by 6.4% in the EU", "by 4.6% in the EU", "external"),
+        # Two $ in one cell once rendered as LaTeX in JupyterLab, even written as \\$.
+        ("about USD 845bn and Europe and Canada's at about USD 559bn",
+         "about \\$845bn and Europe and Canada's at about \\$559bn", "wording"),
     ],
 )
 def test_a_wrong_fact_in_the_prose_is_reported(right: str, wrong: str, reported: str) -> None:

@@ -103,39 +103,42 @@ _ASSUMPTIONS = (
     "today's prices, not dollars: the course has no GDP figures.",
 )
 
-_REPORT = Template(
-    "<div class='dc-pressure' role='status'>"
-    "<p><b>$country</b>: $latest% of GDP in $year$estimate. Target: $target% by $by_year.</p>"
-    "<ul><li>Gap to the target: <b>$gap</b> percentage points of GDP.</li>"
-    "<li>Straight path: <b>+$rise</b> points a year for $years years.</li>"
-    "<li>For comparison, $country's largest one-year rise in the table: $record.</li>"
-    "<li>Money behind the share in $by_year at $growth% real GDP growth a year (today = 100): "
-    "<b>$money_target</b> on the path to $target%, <b>$money_same</b> if the share stays at "
-    "$latest%.</li></ul>"
-    "<p><b>Assumptions</b></p><ul>$assumptions</ul></div>"
-)
+_HEAD = Template("<p><b>$country</b>: $latest% of GDP in $year$estimate. Target: $target% by $by_year.</p>")
+_GAP = Template("Gap to the target: <b>$gap</b> percentage points of GDP.")
+_PATH = Template("Straight path: <b>+$rise</b> points a year for $years years.")
+_NO_PATH = Template("No rise needed: $country is already at or above $target%.")
+_RECORD = Template("For comparison, $country's largest one-year rise in the table: $record.")
+_MONEY = Template("Money behind the share in $by_year at $growth% real GDP growth a year (today = 100): "
+                  "<b>$money_target</b> on the path to $target%, <b>$money_same</b> if the share stays "
+                  "at $latest%.")
+_MONEY_SAME = Template("Money behind the share in $by_year at $growth% real GDP growth a year "
+                       "(today = 100): <b>$money_same</b> if the share stays at $latest%.")
+_REPORT = Template("<div class='dc-pressure' role='status'>$head<ul>$items</ul>"
+                   "<p><b>Assumptions</b></p><ul>$assumptions</ul></div>")
 
 
 def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growth: float) -> str:
     """The explorer's text for one Ally, as escaped HTML (numbers only come from the model)."""
     row = latest_figures(nato).loc[country]
     latest, year = float(row["pct_gdp"]), int(row["year"])
-    rise = yearly_rise(latest, year, target, by_year) or 0.0
+    gap = gap_to_target(latest, target) or 0.0
     record = largest_yearly_rise(nato, country)
     years = by_year - year
     values = {
         "country": country, "latest": f"{latest:.2f}", "year": str(year),
         "estimate": " (estimate)" if bool(row["is_estimate"]) else "",
-        "target": f"{target:.1f}", "by_year": str(by_year),
-        "gap": f"{gap_to_target(latest, target):.2f}", "rise": f"{rise:.2f}", "years": str(years),
+        "target": f"{target:.1f}", "by_year": str(by_year), "gap": f"{gap:.2f}",
+        "rise": f"{yearly_rise(latest, year, target, by_year) or 0.0:.2f}", "years": str(years),
         "record": "none" if record is None else f"+{record[0]:.2f} points (to {record[1]})",
         "growth": f"{growth:.1f}",
         "money_target": f"{money_index(latest, max(latest, target), growth, years):.0f}",
         "money_same": f"{money_index(latest, latest, growth, years):.0f}",
     }
     escaped = {k: html.escape(v) for k, v in values.items()}
-    items = "".join(f"<li>{html.escape(a)}</li>" for a in _ASSUMPTIONS)
-    return _REPORT.substitute(escaped, assumptions=items)
+    lines = [_GAP, _PATH, _RECORD, _MONEY] if gap > 0 else [_GAP, _NO_PATH, _RECORD, _MONEY_SAME]
+    items = "".join(f"<li>{line.substitute(escaped)}</li>" for line in lines)
+    assumptions = "".join(f"<li>{html.escape(a)}</li>" for a in _ASSUMPTIONS)
+    return _REPORT.substitute(head=_HEAD.substitute(escaped), items=items, assumptions=assumptions)
 
 
 def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None:
