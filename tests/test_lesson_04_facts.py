@@ -720,3 +720,34 @@ def test_quiz_straight_path_rise_is_the_data() -> None:
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
     """The common mistakes the lesson warns about are not accepted by the bank."""
     assert not bank().answer(question, response).correct
+
+
+# ------------------------------------------------------------------- ex04's model answer and the data
+
+SOLUTION = REPO / "solutions" / "ex04-did-the-pressure-work.ipynb"
+MODEL_ANSWER_CLAIMS: dict[str, tuple[str, Check]] = {
+    "model-first-term": (r"from (\d+) in\s+2017, when Trump's first term began, to (\d+) in 2020",
+                         _first_term),
+    "model-before-after": (r"already\s+risen to (\d+) in 2015, fell back to (\d+) in 2021", _before_after),
+    "model-war-rise": (r"from (\d+) in 2022 to (\d+) in\s+2024e", _war_rise),
+    "model-2025": (r"\((\d+) of the figures in our data\)", _count_2025),
+}
+
+
+def model_answer_problems(cells: list[str], data: Data) -> list[str]:
+    return prose_claims.claim_problems("\n\n".join(cells), MODEL_ANSWER_CLAIMS, data, __name__)
+
+
+@cache
+def solution_markdown() -> tuple[str, ...]:
+    return markdown_cells(SOLUTION)
+
+
+def test_ex04_model_answer_agrees_with_the_data() -> None:
+    assert model_answer_problems(list(solution_markdown()), course_data()) == []
+
+
+def test_a_wrong_count_in_the_model_answer_is_reported() -> None:
+    assert_wrong_text_is_reported(
+        solution_markdown(), "fell back to 6 in 2021", "fell back to 5 in 2021", "model-before-after",
+        lambda cells: model_answer_problems(cells, course_data()))
