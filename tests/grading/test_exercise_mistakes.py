@@ -29,6 +29,27 @@ def allies_at_or_above(threshold, year):
     ("ex03-who-pays", "q4", "reversed-difference"): """
 nato_vs_sipri = nato_vs_sipri.assign(difference=-nato_vs_sipri["difference"])
 """,
+    # ex04 q1 with groupby().last(): it takes each column's last non-missing value separately, so
+    # Germany gets the year 2025 with its 2024 figure, and Iceland (no figure) stays in.
+    ("ex04-did-the-pressure-work", "q1", "groupby-last"): """
+latest = allies.groupby("country")[["year", "pct_gdp"]].last()
+""",
+    # ex04 q2 that lets a missing figure through as NaN: max(0, nan) is 0, a zero gap.
+    ("ex04-did-the-pressure-work", "q2", "nan-as-zero-gap"): """
+def gap_to_core(latest_pct):
+    return None if latest_pct is None else max(0.0, 3.5 - latest_pct)
+""",
+    # ex04 q3 with ten years for everyone: wrong for the Allies whose latest figure is 2024e.
+    ("ex04-did-the-pressure-work", "q3", "ten-years-always"): """
+def rise_per_year(latest_pct, year, by_year=2035):
+    gap = gap_to_core(latest_pct)
+    return None if gap is None else gap / 10
+""",
+    # ex04 q5 with simple instead of compound growth.
+    ("ex04-did-the-pressure-work", "q5", "simple-growth"): """
+def money_index(share_now, share_then, growth_pct, years):
+    return 100 * share_then / share_now * (1 + growth_pct / 100 * years)
+""",
     # ex02 q6 read from nato_join_date, which is empty for most Allies.
     ("ex02-two-clubs", "q6", "join-date-instead-of-year"): """
 def members_by(year):
