@@ -562,6 +562,8 @@ def test_quiz_answers_are_the_data() -> None:
 def test_judging_evidence_questions_exist_and_the_moldova_one_refuses_an_order() -> None:
     judging = [q for q in bank().questions if q.prompt.startswith("Judging the evidence")]
     assert len(judging) >= 2
+    right = "Neither can be shown first: Moldova's day falls within Norway's month"
+    assert bank().answer("q2", right).correct
     for wrong in ("Moldova's, because 21 May comes before the end of May",
                   "Norway's, because its window starts on 1 May"):
         assert not bank().answer("q2", wrong).correct

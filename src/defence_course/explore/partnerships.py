@@ -141,7 +141,7 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     ax.set_xlim(start, end + pd.Timedelta(days=(end - start).days // 5 + 30))
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.set_title("EU Security and Defence Partnerships and Canada's road to SAFE")
+    fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")
     ax.set_xlabel("Date of signature or step (bars: only the month or year is known)")
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], marker=STYLE[PARTNERSHIP][1], color=STYLE[PARTNERSHIP][0],
@@ -196,7 +196,8 @@ def build_timeline() -> TimelineExplorer:
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
             description="Months", continuous_update=False, layout=widgets.Layout(width="600px")),
-        chart=widgets.Image(format="png"),
+        # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
+        chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
         description=widgets.Output(),
         box=widgets.VBox(),
     )
