@@ -50,6 +50,29 @@ def rise_per_year(latest_pct, year, by_year=2035):
 def money_index(share_now, share_then, growth_pct, years):
     return 100 * share_then / share_now * (1 + growth_pct / 100 * years)
 """,
+    # ex05 q3 compares the windows' starts: Norway's "May 2024" would come before Moldova's 21 May.
+    ("ex05-what-canada-joined", "q3", "earliest-only"): """
+def surely_before(a, b):
+    windows = partnerships.set_index("partner")
+    return bool(windows.loc[a, "earliest"] < windows.loc[b, "earliest"])
+""",
+    # ex05 q5 with an inner merge: Moldova, South Korea and Japan silently disappear.
+    ("ex05-what-canada-joined", "q5", "inner-merge"): """
+partner_clubs = partnerships.merge(
+    membership[["country", "nato_member", "eu_member"]], left_on="partner", right_on="country",
+)[["partner", "nato_member", "eu_member"]]
+""",
+    # ex05 q5 with a left merge whose unmatched rows keep NaN instead of False.
+    ("ex05-what-canada-joined", "q5", "nan-kept"): """
+partner_clubs = partnerships.merge(
+    membership[["country", "nato_member", "eu_member"]], left_on="partner", right_on="country",
+    how="left",
+)[["partner", "nato_member", "eu_member"]]
+""",
+    # ex05 q1 keeps diff()'s NaN for the first step (five values, the first missing).
+    ("ex05-what-canada-joined", "q1", "first-nan-kept"): """
+step_days = steps["date"].diff().dt.days.tolist()
+""",
     # ex02 q6 read from nato_join_date, which is empty for most Allies.
     ("ex02-two-clubs", "q6", "join-date-instead-of-year"): """
 def members_by(year):
