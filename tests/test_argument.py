@@ -87,13 +87,16 @@ def test_the_file_is_written_atomically_with_no_temp_left(tmp_path: Path, monkey
         (b"", "not valid JSON"),
     ],
 )
-def test_a_corrupt_file_gives_a_clear_message_and_is_kept(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_a_corrupt_file_gives_a_clear_message_and_is_kept(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     (tmp_path / "demo.json").write_bytes(content)
     view = build_argument("demo", folder=tmp_path)
     assert reason in view.message
     assert "Nothing is lost" in view.message
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("demo.json.unreadable-")]
-    assert len(kept) == 1 and kept[0].read_bytes() == content, "the damaged file is kept byte for byte"
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == content, "the damaged file is kept byte for byte"
     assert [c.claim.value for c in view.cards] == list(DEFAULT_CLAIMS)
     view.click_save()
     assert view.message.startswith("Saved")
@@ -123,7 +126,8 @@ def test_a_failed_write_keeps_the_text_in_the_form(tmp_path: Path, monkeypatch) 
 
     monkeypatch.setattr(arg, "atomic_write", full_disk)
     view.click_save()
-    assert view.message.startswith("Not saved") and "No space left" in view.message
+    assert view.message.startswith("Not saved")
+    assert "No space left" in view.message
     assert view.cards[0].evidence_for.value == "my notes"
 
 
@@ -179,7 +183,8 @@ def test_argument_builder_displays_one_form(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setattr(arg, "display", shown.append)
     monkeypatch.setenv(arg.ARGUMENTS_ENV, str(tmp_path))
     arg.argument_builder()
-    assert len(shown) == 1 and len(shown[0].children) == len(DEFAULT_CLAIMS) + 1
+    assert len(shown) == 1
+    assert len(shown[0].children) == len(DEFAULT_CLAIMS) + 1
     assert not os.listdir(tmp_path)
 
 
