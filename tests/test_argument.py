@@ -42,7 +42,7 @@ def test_save_then_show_again_reloads_every_field(tmp_path: Path) -> None:
          verdict="partly supported")
     fill(view, 3, claim="My own claim", evidence_for="ünïcödé and \"quotes\" <b>", verdict="supported")
     view.click_save()
-    assert view.message.startswith("Saved 4 claim(s)")
+    assert view.message.startswith("Saved 4 claims")
 
     again = build_argument("demo", folder=tmp_path)
     assert "Loaded your argument" in again.message

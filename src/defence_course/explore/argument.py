@@ -205,7 +205,8 @@ class ArgumentStore:
             return (f"Not saved ({error}). Your text is still in the form: copy it somewhere "
                     f"safe, or set {ARGUMENTS_ENV} to a folder you can write to.")
         self._seen = _digest(text.encode("utf-8"))
-        return f"Saved {len(kept)} claim(s) at {saved.saved_at} to {self.path}.{note}"
+        claims = "claim" if len(kept) == 1 else "claims"
+        return f"Saved {len(kept)} {claims} at {saved.saved_at} to {self.path}.{note}"
 
     def _keep_changes_made_elsewhere(self, text: str) -> str:
         """If another notebook saved this file since we read it, keep its version aside first."""
