@@ -301,8 +301,9 @@ def build_argument(name: str = "06-a-new-alignment", claims: tuple[str, ...] = D
     store = ArgumentStore(name, folder)
     saved, message = store.load()
     cards = [_card(i, a) for i, a in enumerate(_starting_arguments(saved, claims), start=1)]
-    save = widgets.Button(description="Save my argument", button_style="primary",
-                          icon="save", tooltip=f"Save to {store.path}")
+    save = widgets.Button(description="Save my argument", button_style="primary", icon="save",
+                          tooltip=f"Save to {store.path}",
+                          layout=widgets.Layout(width="auto", min_width="13em", flex="0 0 auto"))
     status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
     view = ArgumentView(widgets.VBox([*(c.box for c in cards), widgets.HBox([save, status])]),
                         cards, save, status, store)
