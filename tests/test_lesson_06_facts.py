@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -59,28 +59,43 @@ class Data:
     def allies(self) -> pd.DataFrame:
         return self.nato[~self.nato["is_aggregate"]]
 
+    # Derived once per Data (cached_property writes the instance's __dict__, frozen or not):
+    # the checks ask for the same figures many times, and pandas filtering is slow on a busy box.
+    @cached_property
+    def _values(self) -> dict[tuple[str, int], float]:
+        rows = self.nato.dropna(subset=["pct_gdp"])
+        return {(c, int(y)): float(v) for c, y, v in zip(rows["country"], rows["year"], rows["pct_gdp"],
+                                                         strict=True)}
+
+    @cached_property
+    def _ally_names(self) -> frozenset[str]:
+        return frozenset(self.nato.loc[~self.nato["is_aggregate"], "country"])
+
+    def _ally_values(self, year: int) -> dict[str, float]:
+        return {c: v for (c, y), v in self._values.items() if y == year and c in self._ally_names}
+
     def pct(self, country: str, year: int) -> float:
-        rows = self.nato.loc[(self.nato["country"] == country) & (self.nato["year"] == year), "pct_gdp"]
-        return float(rows.iloc[0]) if len(rows) else math.nan
+        return self._values.get((country, year), math.nan)
 
     def ranking(self, year: int) -> pd.Series:
         """Allies with a figure, highest share first, ranked 1, 2, ... (ties share the best rank)."""
-        rows = self.allies[self.allies["year"] == year].dropna(subset=["pct_gdp"])
-        return rows.set_index("country")["pct_gdp"].rank(ascending=False, method="min").sort_values()
+        return pd.Series(self._ally_values(year)).rank(ascending=False, method="min").sort_values()
 
     def at_or_above(self, year: int, level: float = 2.0) -> set[str]:
-        rows = self.allies[self.allies["year"] == year]
-        return set(rows.loc[rows["pct_gdp"] >= level, "country"])
+        return {c for c, v in self._ally_values(year).items() if v >= level}
 
     def gap(self, year: int) -> float:
         return self.pct("United States", year) - self.pct("NATO Europe and Canada", year)
 
-    def amount(self, entity: str, measure: str, reliability: str | None = None) -> float:
+    @cached_property
+    def _amounts(self) -> list[tuple[str, str, str, float]]:
         k = self.key_amounts
-        rows = k[(k["entity"] == entity) & (k["measure"] == measure)]
-        if reliability:
-            rows = rows[rows["reliability"] == reliability]
-        return float(rows["value"].iloc[0]) if len(rows) else math.nan
+        return list(zip(k["entity"], k["measure"], k["reliability"], k["value"].astype(float), strict=True))
+
+    def amount(self, entity: str, measure: str, reliability: str | None = None) -> float:
+        found = [v for e, m, r, v in self._amounts
+                 if e == entity and m == measure and reliability in (None, r)]
+        return found[0] if found else math.nan
 
     def usd_share(self, entity: str) -> float:
         return self.amount(entity, USD, "secondary") / self.amount("NATO total", USD, "secondary") * 100
