@@ -334,6 +334,7 @@ APPROVED_QUOTES: tuple[str, ...] = (
     "build a new one with purpose and partnership",
     "I'm the one that got them to pay 2%",
     "A place called Canada",
+    "And you know who else pays very little? A place called Canada.",
     "will achieve NATO's 2 percent target this year",
     "three quarters of our defence capital spending to America",
     "NATO remains the cornerstone of our collective defence",
@@ -724,3 +725,56 @@ def test_quiz_answers_are_the_data() -> None:
 @pytest.mark.parametrize(("question", "response"), [("q3", 2.32), ("q6", True), ("q8", 10), ("q8", 8)])
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
     assert not bank().answer(question, response).correct
+
+
+# ------------------------------------------------------------------------------ ex06's model answer
+
+SOLUTION = REPO / "solutions" / "ex06-a-new-alignment.ipynb"
+
+
+def model_answer() -> str:
+    notebook = json.loads(SOLUTION.read_text(encoding="utf-8"))
+    (text,) = ["".join(c["source"]) for c in notebook["cells"]
+               if c.get("metadata", {}).get("defence_course", {}).get("question") == "q6"]
+    return text
+
+
+def model_answer_problems(text: str, data: Data) -> list[str]:
+    """The figures the ex06 model brief quotes, against the data (the brief is graded by them)."""
+    expected = {
+        "gap 2014": (r"fell from (\d\.\d\d)\s+percentage points in 2014", dp2(data.gap(2014))),
+        "gap 2024e": (r"to (\d\.\d\d) in 2024e", dp2(data.gap(2024))),
+        "US share of the money": (r"about\s+(\d+)% of the Allies' defence spending",
+                                  round(data.usd_share("United States"))),
+        "Canada 2025e": (r"reported 2025e estimate of (\d\.\d\d)%", dp2(data.pct("Canada", 2025))),
+    }
+    problems = []
+    for what, (pattern, actual) in expected.items():
+        found = re.search(pattern, text)
+        if not found:
+            problems.append(f"{what}: not found in the model answer")
+        elif float(found[1]) != actual:
+            problems.append(f"{what}: the model answer says {found[1]}, the data say {actual}")
+    ranking = data.ranking(2024)
+    above = set(ranking[ranking < ranking["United States"]].index)
+    said = "Estonia, Latvia and\nPoland spent a larger share" in text
+    if not said or above != {"Estonia", "Latvia", "Poland"}:
+        problems.append("Allies above the US in 2024e: the model answer and the data disagree")
+    return problems
+
+
+def test_the_model_brief_quotes_the_data() -> None:
+    text = model_answer()
+    assert model_answer_problems(text, course_data()) == []
+    assert unsourced(quotes_in(text)) == []
+    assert copied_runs(text) == 0
+
+
+@pytest.mark.parametrize(("right", "wrong"), [
+    ("from 2.32\n", "from 2.31\n"), ("about\n60%", "about\n66%"), ("estimate of 2.01%", "estimate of 2.00%"),
+    ("Estonia, Latvia and\nPoland", "Estonia, Greece and\nPoland"),
+])
+def test_a_wrong_figure_in_the_model_brief_is_reported(right: str, wrong: str) -> None:
+    text = model_answer()
+    assert right in text
+    assert model_answer_problems(text.replace(right, wrong), course_data()) != []
