@@ -22,8 +22,7 @@ from IPython.display import display
 
 from defence_course.errors import DefenceCourseError
 
-# The package's one atomic writer and one data directory (moved by the redesign: see the report).
-from defence_course.grading import atomic_write
+# The package's one data directory (the redesign moves it: see docs/notes-for-coordinator-lesson06.md).
 from defence_course.progress import default_progress_path
 
 ARGUMENTS_ENV = "DEFENCE_COURSE_ARGUMENTS"
@@ -71,6 +70,17 @@ class SavedArguments:
 
     arguments: list[Argument] = field(default_factory=list)
     saved_at: str = ""
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write through the package's one atomic writer (temp file, fsync, rename).
+
+    Imported on the first save, not when the form is shown: the grading module that holds it
+    takes seconds to import, and a lesson cell should not wait for it.
+    """
+    from defence_course.grading import atomic_write as write
+
+    write(path, text)
 
 
 def arguments_dir() -> Path:
