@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import Quiz, load_quiz
+from defence_course.quiz import Quiz, load_quiz
 from tests import prose_claims
 from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
@@ -144,7 +144,8 @@ class Data:
     @cached_property
     def road(self) -> pd.Series:
         t = self.timeline
-        rows = t[t["event"].str.contains("SAFE") & t["category"].isin(["Canada-EU", "EU"])
+        on_road = t["event"].str.contains("SAFE|Security and Defence Partnership signed")
+        rows = t[on_road & t["category"].isin(["Canada-EU", "EU"])
                  & (t["date"] >= "2025-05-27") & ~t["event"].str.contains("enters into force")]
         return rows["date"].sort_values().reset_index(drop=True)
 

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from defence_course.data import load
-from defence_course.quizbank import Quiz, decode_bank_text, load_quiz
+from defence_course.quiz import Quiz, decode_bank_text, load_quiz
 from tests import prose_claims
 from tests.prose_claims import Check, assert_wrong_text_is_reported, names, number
 from tests.test_lesson_01_facts import copied_runs

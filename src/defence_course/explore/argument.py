@@ -20,13 +20,9 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import display
 
+from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
-
-# The package's one data directory (the redesign moves it: see docs/notes-for-coordinator-lesson06.md).
-from defence_course.progress import default_progress_path
-
-ARGUMENTS_ENV = "DEFENCE_COURSE_ARGUMENTS"
-"""Environment variable naming the folder for saved arguments (default: beside quiz progress)."""
+from defence_course.paths import ARGUMENTS_ENV, arguments_dir
 
 FORMAT_VERSION = 1
 UNDECIDED = "not decided yet"
@@ -70,30 +66,6 @@ class SavedArguments:
 
     arguments: list[Argument] = field(default_factory=list)
     saved_at: str = ""
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write through the package's one atomic writer (temp file, fsync, rename).
-
-    Imported on the first save, not when the form is shown: the grading module that holds it
-    takes seconds to import, and a lesson cell should not wait for it.
-    """
-    from defence_course.grading import atomic_write as write
-
-    write(path, text)
-
-
-def arguments_dir() -> Path:
-    """$DEFENCE_COURSE_ARGUMENTS, else an `arguments` folder beside the learner's quiz progress.
-
-    Why beside the progress file: it is the learner's own data directory (outside the course
-    folder, so a fresh copy or `git pull` keeps it), and tests that redirect the progress file
-    redirect this too.
-    """
-    env = os.environ.get(ARGUMENTS_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_progress_path().parent / "arguments"
 
 
 def _argument_from(raw: Any, where: str) -> Argument:

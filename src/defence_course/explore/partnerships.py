@@ -25,6 +25,8 @@ __all__ = ["ROAD_LABELS", "TimelineExplorer", "build_timeline", "describe_items"
 # Short labels for the timeline rows of Canada's road to SAFE (load("timeline") holds the full
 # event text and its source). Rows are chosen by these dates, so a new SAFE row is not drawn
 # until it gets a label here.
+ROAD_EVENTS = "SAFE|Security and Defence Partnership signed"
+"""Timeline events on Canada's road: those naming SAFE, and the signing of the partnership itself."""
 ROAD_LABELS: dict[str, str] = {
     "2025-05-27": "SAFE regulation adopted",
     "2025-06-23": "SDP signed; SAFE talks agreed",
@@ -54,7 +56,7 @@ def timeline_items() -> pd.DataFrame:
     })
     events = load("timeline")
     steps = events[events["date"].dt.strftime("%Y-%m-%d").isin(ROAD_LABELS)
-                   & events["event"].str.contains("SAFE")]
+                   & events["event"].str.contains(ROAD_EVENTS)]
     road = pd.DataFrame({
         "label": steps["date"].dt.strftime("%Y-%m-%d").map(ROAD_LABELS), "group": ROAD,
         "earliest": steps["date"], "latest": steps["date"], "precision": "day",

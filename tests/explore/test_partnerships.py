@@ -11,6 +11,7 @@ from defence_course.explore import partnerships as explore
 from defence_course.explore.partnerships import (
     PARTNERSHIP,
     ROAD,
+    ROAD_EVENTS,
     ROAD_LABELS,
     build_timeline,
     describe_items,
@@ -48,7 +49,7 @@ def test_items_are_the_eight_partnerships_and_six_road_steps() -> None:
 def test_every_road_label_is_a_dated_safe_row_of_the_timeline() -> None:
     """If the timeline's dates change, the explorer must not silently drop a step."""
     timeline = load("timeline")
-    safe_days = set(timeline.loc[timeline["event"].str.contains("SAFE"), "date"].dt.strftime("%Y-%m-%d"))
+    safe_days = set(timeline.loc[timeline["event"].str.contains(ROAD_EVENTS), "date"].dt.strftime("%Y-%m-%d"))
     assert set(ROAD_LABELS) <= safe_days
 
 
