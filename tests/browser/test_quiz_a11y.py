@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.jlab import ACTIVE_NOTEBOOK, notebook, open_notebook, restart_and_run_all, run_command
-from tests.test_quiz_contrast import NON_TEXT_MIN, contrast
+from tests.quiz.test_contrast import NON_TEXT_MIN, contrast
 
 # Every WCAG 2.0, 2.1 and 2.2 level A and AA rule in axe-core.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
