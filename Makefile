@@ -14,6 +14,10 @@ EXTRAS := $(if $(wildcard tests),test,lab)
 
 .PHONY: lab test lint bench clean help
 
+# JupyterHub's proxy for the real-Hub test (tests/hub/), installed from npm into node_modules/ (never
+# globally), at the versions package-lock.json pins. The learners' bundle has no package.json: no proxy.
+HUB_PROXY := $(if $(wildcard package.json),node_modules/.bin/configurable-http-proxy)
+
 help:
 	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
@@ -32,6 +36,16 @@ $(STAMP): pyproject.toml
 	@cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
+ifneq ($(HUB_PROXY),)
+$(HUB_PROXY): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	@# The npm registry is sometimes slow: three bounded tries, as for pip.
+	@for try in 1 2 3; do \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@ && exit 0; \
+	  echo "npm ci failed (try $$try of 3); retrying in 5 s" >&2; sleep 5; \
+	done; exit 1
+endif
+
 lab: $(STAMP)
 	@# Loopback only and no browser launch, so it also works on a headless machine or over SSH;
 	@# JupyterLab prints the URL (with its token) to open.
@@ -40,7 +54,7 @@ lab: $(STAMP)
 	  --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb
 
-test: $(STAMP)
+test: $(STAMP) $(HUB_PROXY)
 	@# Fail fast on style before spending minutes on notebooks and the browser.
 	$(BIN)/ruff check .
 	@# -n auto --dist loadfile: notebooks run in parallel, each notebook's cells on one worker.
@@ -57,4 +71,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/quiz_latency.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

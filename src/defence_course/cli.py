@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     from defence_course.gradingcli import add_grading_commands
 
     add_grading_commands(subcommands)
+    # --- class progress, shared by learners' consent (owned by classprogress.py) -------
+    from defence_course.classprogress import add_progress_command
+
+    add_progress_command(subcommands)
 
     del subcommands  # filled in by the sections above
     return parser
