@@ -38,9 +38,13 @@ $(STAMP): pyproject.toml
 
 ifneq ($(HUB_PROXY),)
 $(HUB_PROXY): package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ and npm (apt-get install nodejs npm)" >&2; exit 1; }
-	@# The npm registry is sometimes slow: three bounded tries, as for pip.
-	@for try in 1 2 3; do \
+	@# Without npm the Hub test is skipped on a laptop (and fails in CI, where .ci/run installs npm),
+	@# as the browser tests are without Chromium. The npm registry is sometimes slow: three bounded tries.
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: tests/hub/ (the real JupyterHub test) will be skipped; apt-get install nodejs npm" >&2; \
+	  exit 0; \
+	fi; \
+	for try in 1 2 3; do \
 	  npm ci --no-audit --no-fund --loglevel=error && touch $@ && exit 0; \
 	  echo "npm ci failed (try $$try of 3); retrying in 5 s" >&2; sleep 5; \
 	done; exit 1

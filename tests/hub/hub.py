@@ -160,7 +160,10 @@ def start_hub(root: Path) -> Hub:
     with (root / "hub.log").open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-            cwd=root, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            # No terminal on stdin: the servers it spawns inherit it, and a Jupyter server with a
+            # terminal asks "Shut down? (y/[n])" on SIGINT instead of stopping.
+            cwd=root, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     hub = Hub(f"http://127.0.0.1:{port}", password, root, process)
     started = time.monotonic()
