@@ -7,13 +7,14 @@ Everything listens on 127.0.0.1 and stops with the test (tests/hub/hub.py). Run 
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import logging
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,21 +90,35 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         assert killed == [], f"the hub left processes running (killed by PID: {killed})"
 
 
-@pytest.fixture(scope="module")
-def pages(hub: Hub) -> Iterator[dict[str, Page]]:
-    """One browser, one private context (own cookies) per learner."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        try:
-            out = {}
-            for name in LEARNERS:
-                page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                page.set_default_timeout(60_000)
-                out[name] = page
-            yield out
-        finally:
-            browser.close()
+def in_own_thread(scenario: Callable[[dict[str, Page]], None], shots: Path) -> None:
+    """Run `scenario` with one browser page per learner (each its own cookies), in a new thread.
+
+    Why a thread: the sync Playwright API refuses to start while another sync session is open in
+    the same thread, and tests/browser/ keeps one open per worker when it runs first there.
+    """
+
+    def run() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                                 headless=True)
+            try:
+                pages = {}
+                for name in LEARNERS:
+                    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+                    page.set_default_timeout(60_000)
+                    pages[name] = page
+                try:
+                    scenario(pages)
+                except BaseException:
+                    for name, page in pages.items():  # what each learner saw, for the failure report
+                        page.screenshot(path=str(shots / f"hub-{name}.png"))
+                    log.error("hub test failed; screenshots in %s", shots)
+                    raise
+            finally:
+                browser.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
 def log_in_through_link(page: Page, hub: Hub, name: str, link: str) -> None:
@@ -116,8 +131,9 @@ def log_in_through_link(page: Page, hub: Hub, name: str, link: str) -> None:
 
 def wait_for_lesson(page: Page) -> None:
     """nbgitpuller has cloned or merged and redirected: the lesson is open and its kernel idle."""
-    notebook(page).locator(".jp-Cell").first.wait_for(timeout=180_000)
-    wait_idle(page, timeout_ms=120_000)
+    # Generous: these catch a hang, not slowness (7 test runs share this machine's 2 cores).
+    notebook(page).locator(".jp-Cell").first.wait_for(timeout=300_000)
+    wait_idle(page, timeout_ms=300_000)
 
 
 def answer_q1(page: Page, choice: str, verdict: str) -> None:
@@ -176,8 +192,13 @@ def progress_of(hub: Hub, name: str) -> dict[str, Any]:
 
 
 def test_two_learners_pull_run_answer_and_keep_their_work_through_an_update(
-    hub: Hub, pages: dict[str, Page], source_repo: Path, tmp_path: Path
+    hub: Hub, source_repo: Path, tmp_path: Path
 ) -> None:
+    in_own_thread(lambda pages: two_learners(hub, pages, source_repo, tmp_path), hub.root)
+
+
+def two_learners(hub: Hub, pages: dict[str, Page], source_repo: Path, tmp_path: Path) -> None:
+    """The whole story, step by step (see the module docstring)."""
     link = hub.pull_link(source_repo, LESSON)
     phases = Phases()
 
