@@ -8,6 +8,7 @@ Everything listens on 127.0.0.1 and stops with the test (tests/hub/hub.py). Run 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import logging
 import os
@@ -111,7 +112,8 @@ def in_own_thread(scenario: Callable[[dict[str, Page]], None], shots: Path) -> N
                     scenario(pages)
                 except BaseException:
                     for name, page in pages.items():  # what each learner saw, for the failure report
-                        page.screenshot(path=str(shots / f"hub-{name}.png"))
+                        with contextlib.suppress(Exception):  # never hide the real failure
+                            page.screenshot(path=str(shots / f"hub-{name}.png"))
                     log.error("hub test failed; screenshots in %s", shots)
                     raise
             finally:
