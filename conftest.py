@@ -21,6 +21,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     Set before any kernel starts, so every notebook kernel nbval launches inherits it.
     """
+    # pytest-xdist starts the files with the most tests first. Test counts say little about time
+    # here: the real-Hub test (tests/hub/) is one test and the longest file, so it started last
+    # and ran alone at the end. Keep collection order instead; tests/hub/conftest.py puts it first.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     state = Path(tempfile.mkdtemp(prefix="defence-course-test-"))
     config.add_cleanup(lambda: shutil.rmtree(state, ignore_errors=True))
     os.environ.setdefault("DEFENCE_COURSE_PROGRESS", str(state / "progress.json"))

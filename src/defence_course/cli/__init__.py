@@ -24,12 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     from defence_course.cli.authoring import add_authoring_commands
     from defence_course.cli.data import add_data_command
     from defence_course.cli.grading import add_grading_commands
+    from defence_course.cli.progress import add_progress_command
     from defence_course.cli.quiz import add_quiz_commands
 
     add_data_command(subcommands)
     add_quiz_commands(subcommands)
     add_grading_commands(subcommands)
     add_authoring_commands(subcommands)
+    add_progress_command(subcommands)
     del subcommands  # filled in by the sections above
     return parser
 
