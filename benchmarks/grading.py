@@ -1,20 +1,36 @@
-"""Benchmark: `defence-course grade` against nbgrader's `autograde` on the same exercise.
+"""Benchmark: `defence-course grade` against the floor and against nbgrader's `autograde`.
 
 Run from the course folder:
 
-    .venv/bin/python benchmarks/grading.py [--copies 100] [--exercise ex02-two-clubs] [--jobs N]
+    .venv/bin/python benchmarks/grading.py [--sizes 30,100,1000] [--exercise ex02-two-clubs]
+        [--jobs N] [--nbgrader-copies 20] [--skip-nbgrader]
 
-It grades N copies of a real submission (the solution notebook) with both tools in the same run
-and prints seconds per submission and the throughput ratio. nbgrader is installed from PyPI into
-a throwaway venv under .benchmarks/ (git-ignored; reused next time); its kernel is this course's
-venv, so both tools run the same Python, pandas and course package. This is a measurement, not a
-test: nothing here asserts a time.
+It grades classes of N copies of a real submission (the solution notebook) and prints, for each
+class size, three times measured in the same run:
+
+- **defence-course**: `defence-course grade` as an instructor runs it (a fresh process: start-up,
+  sandboxes, journal, grades.csv and feedback files included);
+- **the floor**: the same notebook's code cells, compiled and `exec`'d in warm interpreters that
+  already imported pandas and loaded the course data (`--jobs` processes, the class split
+  between them, no isolation, no checks, no files written): the learners' own code, which no
+  grader can beat. Measured just before and just after the grader, averaged;
+- **nbgrader**: `nbgrader autograde` on `--nbgrader-copies` submissions (it grades one at a time,
+  so its time grows linearly: the per-submission time is scaled to each class size).
+
+and the ratios: defence-course / floor (the overhead of isolation and bookkeeping; 1.0 would be
+free) and nbgrader / defence-course. The smallest class also gives the start-up: the fixed cost
+of a run, estimated as T(small) - small x marginal cost per submission from the largest class.
+nbgrader is installed from PyPI into a throwaway venv under .benchmarks/ (git-ignored; reused
+next time); its kernel is this course's venv, so every tool runs the same Python, pandas and
+course package. This is a measurement, not a test: nothing here asserts a time. The machine's
+load average is printed with the results: on a shared machine, compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -23,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -148,50 +165,139 @@ def _nbgrader_score(path: Path) -> str:
 
 
 def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> float:
-    """Seconds per submission for `defence-course grade`, start-up included."""
-    subs = work / "submissions"
+    """Seconds for `defence-course grade` on `copies` submissions, start-up included."""
+    subs = work / f"submissions-{copies}"
     subs.mkdir()
     text = (ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8")
     for i in range(copies):
-        (subs / f"student{i:03d}.ipynb").write_text(text, encoding="utf-8")
+        (subs / f"student{i:04d}.ipynb").write_text(text, encoding="utf-8")
+    out = work / f"grades-{copies}.csv"
     command = [str(ROOT / ".venv" / "bin" / "defence-course"), "grade", exercise, str(subs),
-               "--out", str(work / "grades.csv"), "--jobs", str(jobs), "--course", str(ROOT)]
+               "--out", str(out), "--jobs", str(jobs), "--course", str(ROOT)]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"defence-course grade failed:\n{done.stderr}")
-    print(done.stdout.strip())
-    return seconds / copies
+    summary = done.stdout.strip().splitlines()
+    if not summary or f"Graded {copies} student(s) ({copies} now" not in summary[0]:
+        sys.exit(f"defence-course grade did not grade every copy:\n{done.stdout}")
+    print(f"  defence-course, {copies} submissions: {seconds:.2f} s ({summary[1]})", flush=True)
+    return seconds
+
+
+# -- the floor: the learners' own code in warm interpreters ------------------------------------
+
+
+def _floor_worker(cells: list[str], count: int, barrier: Any, results: Any) -> None:
+    """One core's share of the floor: warm up like a grading zygote, then exec `count` copies."""
+    os.environ["DEFENCE_COURSE_GRADING"] = "1"  # check("qN") returns at once, as when graded
+    os.environ["DEFENCE_COURSE_DATA"] = str(ROOT / "data")
+    import pandas  # noqa: F401 - the warm interpreter the floor is defined by
+
+    from defence_course import data
+
+    for name in data.list_datasets():
+        data.load(name)
+    _exec_notebook(cells)  # one warm-up run: lazy imports and caches are not the learner's code
+    barrier.wait()
+    started = time.perf_counter()
+    for _ in range(count):
+        _exec_notebook(cells)
+    results.put((started, time.perf_counter()))
+
+
+def _exec_notebook(cells: list[str]) -> None:
+    """Run a notebook's code cells like a notebook does: each compiled, an error stops only it."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for index, source in enumerate(cells):
+        try:
+            exec(compile(source, f"<cell {index + 1}>", "exec"), namespace)
+        except Exception:  # a notebook goes on after a failing cell
+            continue
+
+
+def bench_floor(exercise: str, copies: int, jobs: int) -> float:
+    """Wall seconds for `jobs` warm processes to exec the solution's cells `copies` times."""
+    nb = json.loads((ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+             for c in nb["cells"] if c["cell_type"] == "code"]
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(jobs), context.Queue()
+    shares = [copies // jobs + (1 if i < copies % jobs else 0) for i in range(jobs)]
+    workers = [context.Process(target=_floor_worker, args=(cells, n, barrier, results))
+               for n in shares]
+    for worker in workers:
+        worker.start()
+    spans = [results.get(timeout=600) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return max(end for _, end in spans) - min(start for start, _ in spans)
+
+
+def _load() -> str:
+    """The machine's load average (this machine is shared: the ratios matter, not seconds)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def main() -> int:
-    """Run both graders and print the ratio."""
+    """Grade classes of each size, measure the floor around each run, print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--sizes", default="30,100,1000",
+                        help="class sizes, comma-separated (the smallest gives the start-up)")
     parser.add_argument("--exercise", default="ex02-two-clubs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--nbgrader-copies", type=int, default=20,
+                        help="submissions nbgrader grades (its time per submission is scaled)")
     parser.add_argument("--skip-nbgrader", action="store_true")
     args = parser.parse_args()
+    sizes = sorted({int(n) for n in args.sizes.split(",")})
     work = Path(tempfile.mkdtemp(prefix="defence-course-bench-"))
+    print(f"{args.exercise}, --jobs {args.jobs}, bubblewrap when available; {_load()}")
+    rows = []
     try:
-        ours = bench_ours(args.exercise, args.copies, args.jobs, work)
-        print(f"defence-course grade: {ours:.4f} s/submission "
-              f"({args.copies} submissions, --jobs {args.jobs}, bubblewrap when available)")
+        for size in sizes:
+            before = bench_floor(args.exercise, size, args.jobs)
+            ours = bench_ours(args.exercise, size, args.jobs, work)
+            after = bench_floor(args.exercise, size, args.jobs)
+            floor = (before + after) / 2
+            print(f"  floor, {size} submissions: {before:.2f} s before, {after:.2f} s after "
+                  f"({1000 * floor * args.jobs / size:.1f} ms per submission per core)",
+                  flush=True)
+            rows.append((size, ours, floor))
         theirs = None
         if not args.skip_nbgrader:
             python = nbgrader_python()
             if python is not None:
-                theirs = bench_nbgrader(python, args.exercise, args.copies, work)
-        if theirs is None:
-            print("nbgrader: not measured")
-            return 0
-        print(f"nbgrader autograde:   {theirs:.4f} s/submission")
-        print(f"throughput ratio: {theirs / ours:.1f}x (defence-course vs nbgrader, "
-              f"{os.cpu_count()} cores)")
+                theirs = bench_nbgrader(python, args.exercise, args.nbgrader_copies, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _report(rows, theirs)
+    print(_load())
     return 0
+
+
+def _report(rows: list[tuple[int, float, float]], theirs: float | None) -> None:
+    """The table of times and ratios, and the start-up estimate."""
+    print()
+    print(f"{'class':>6}  {'defence-course':>14}  {'floor':>7}  {'ratio to floor':>14}  "
+          f"{'nbgrader':>9}  {'nbgrader / ours':>15}")
+    for size, ours, floor in rows:
+        nbgrader = f"{theirs * size:8.1f}s" if theirs else f"{'-':>9}"
+        versus = f"{theirs * size / ours:14.1f}x" if theirs else f"{'-':>15}"
+        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {nbgrader}  "
+              f"{versus}")
+    if len(rows) >= 2:
+        (small, small_s, _), (large, large_s, _) = rows[0], rows[-1]
+        marginal = (large_s - small_s) / (large - small)
+        startup = small_s - small * marginal
+        print(f"start-up (fixed cost of a run): {startup:.2f} s; then {1000 * marginal:.1f} ms "
+              f"per submission (from the {small} and {large} classes)")
+    if theirs:
+        print(f"nbgrader autograde: {theirs:.3f} s per submission, one at a time")
+    else:
+        print("nbgrader: not measured")
 
 
 if __name__ == "__main__":
