@@ -164,8 +164,46 @@ def _nbgrader_score(path: Path) -> str:
     return f"{failed} failed test cells"
 
 
-def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> float:
-    """Seconds for `defence-course grade` on `copies` submissions, start-up included."""
+class CpuMeter:
+    """CPU seconds used by a command and every process it starts (a cgroup v1 cpuacct group).
+
+    Wall time on a shared machine depends on what else runs; CPU time much less, so it gives
+    a second, steadier ratio. It needs a writable cpuacct hierarchy (root); otherwise None.
+    """
+
+    BASE = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self) -> None:
+        self.path: Path | None = self.BASE / f"defence-course-bench-{os.getpid()}"
+        try:
+            self.path.mkdir(exist_ok=True)
+        except OSError:
+            self.path = None
+
+    def join(self) -> None:
+        """Move the calling process (between fork and exec) into the group."""
+        if self.path is not None:
+            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def seconds(self) -> float | None:
+        """CPU seconds used so far by everything that ran in the group."""
+        if self.path is None:
+            return None
+        return int((self.path / "cpuacct.usage").read_text()) / 1e9
+
+    def close(self) -> None:
+        """Remove the group (it is empty once the command and its sandboxes ended)."""
+        if self.path is not None:
+            for _ in range(100):
+                try:
+                    self.path.rmdir()
+                    return
+                except OSError:
+                    time.sleep(0.05)
+
+
+def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> tuple[float, float | None]:
+    """Wall and CPU seconds for `defence-course grade` on `copies` submissions, start-up included."""
     subs = work / f"submissions-{copies}"
     subs.mkdir()
     text = (ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8")
@@ -174,16 +212,24 @@ def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> float:
     out = work / f"grades-{copies}.csv"
     command = [str(ROOT / ".venv" / "bin" / "defence-course"), "grade", exercise, str(subs),
                "--out", str(out), "--jobs", str(jobs), "--course", str(ROOT)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    meter = CpuMeter()
+    try:
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              preexec_fn=meter.join)
+        seconds = time.perf_counter() - started
+        cpu = meter.seconds()
+    finally:
+        meter.close()
     if done.returncode != 0:
         sys.exit(f"defence-course grade failed:\n{done.stderr}")
     summary = done.stdout.strip().splitlines()
     if not summary or f"Graded {copies} student(s) ({copies} now" not in summary[0]:
         sys.exit(f"defence-course grade did not grade every copy:\n{done.stdout}")
-    print(f"  defence-course, {copies} submissions: {seconds:.2f} s ({summary[1]})", flush=True)
-    return seconds
+    used = f", {cpu:.2f} s CPU" if cpu is not None else ""
+    print(f"  defence-course, {copies} submissions: {seconds:.2f} s{used} ({summary[1]})",
+          flush=True)
+    return seconds, cpu
 
 
 # -- the floor: the learners' own code in warm interpreters ------------------------------------
@@ -201,10 +247,10 @@ def _floor_worker(cells: list[str], count: int, barrier: Any, results: Any) -> N
         data.load(name)
     _exec_notebook(cells)  # one warm-up run: lazy imports and caches are not the learner's code
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(count):
         _exec_notebook(cells)
-    results.put((started, time.perf_counter()))
+    results.put((started, time.perf_counter(), time.process_time() - cpu))
 
 
 def _exec_notebook(cells: list[str]) -> None:
@@ -217,8 +263,8 @@ def _exec_notebook(cells: list[str]) -> None:
             continue
 
 
-def bench_floor(exercise: str, copies: int, jobs: int) -> float:
-    """Wall seconds for `jobs` warm processes to exec the solution's cells `copies` times."""
+def bench_floor(exercise: str, copies: int, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds for `jobs` warm processes to exec the solution's cells `copies` times."""
     nb = json.loads((ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
     cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
              for c in nb["cells"] if c["cell_type"] == "code"]
@@ -232,7 +278,8 @@ def bench_floor(exercise: str, copies: int, jobs: int) -> float:
     spans = [results.get(timeout=600) for _ in workers]
     for worker in workers:
         worker.join()
-    return max(end for _, end in spans) - min(start for start, _ in spans)
+    wall = max(end for _, end, _ in spans) - min(start for start, _, _ in spans)
+    return wall, sum(cpu for _, _, cpu in spans)
 
 
 def _load() -> str:
@@ -258,14 +305,14 @@ def main() -> int:
     rows = []
     try:
         for size in sizes:
-            before = bench_floor(args.exercise, size, args.jobs)
-            ours = bench_ours(args.exercise, size, args.jobs, work)
-            after = bench_floor(args.exercise, size, args.jobs)
-            floor = (before + after) / 2
+            before, before_cpu = bench_floor(args.exercise, size, args.jobs)
+            ours, ours_cpu = bench_ours(args.exercise, size, args.jobs, work)
+            after, after_cpu = bench_floor(args.exercise, size, args.jobs)
+            floor, floor_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
             print(f"  floor, {size} submissions: {before:.2f} s before, {after:.2f} s after "
-                  f"({1000 * floor * args.jobs / size:.1f} ms per submission per core)",
-                  flush=True)
-            rows.append((size, ours, floor))
+                  f"({1000 * floor * args.jobs / size:.1f} ms per submission per core; "
+                  f"{1000 * floor_cpu / size:.1f} ms CPU)", flush=True)
+            rows.append((size, ours, floor, ours_cpu, floor_cpu))
         theirs = None
         if not args.skip_nbgrader:
             python = nbgrader_python()
@@ -278,18 +325,22 @@ def main() -> int:
     return 0
 
 
-def _report(rows: list[tuple[int, float, float]], theirs: float | None) -> None:
+def _report(rows: list[tuple[int, float, float, float | None, float]],
+            theirs: float | None) -> None:
     """The table of times and ratios, and the start-up estimate."""
     print()
     print(f"{'class':>6}  {'defence-course':>14}  {'floor':>7}  {'ratio to floor':>14}  "
-          f"{'nbgrader':>9}  {'nbgrader / ours':>15}")
-    for size, ours, floor in rows:
+          f"{'CPU ratio':>9}  {'nbgrader':>9}  {'nbgrader / ours':>15}")
+    for size, ours, floor, ours_cpu, floor_cpu in rows:
+        cpu = f"{ours_cpu / floor_cpu:8.2f}x" if ours_cpu else f"{'-':>9}"
         nbgrader = f"{theirs * size:8.1f}s" if theirs else f"{'-':>9}"
         versus = f"{theirs * size / ours:14.1f}x" if theirs else f"{'-':>15}"
-        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {nbgrader}  "
-              f"{versus}")
+        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {cpu}  "
+              f"{nbgrader}  {versus}")
+    print("(ratio to floor: wall time, both on --jobs cores; CPU ratio: CPU seconds of the "
+          "grader and all its processes / CPU seconds of the floor's exec calls)")
     if len(rows) >= 2:
-        (small, small_s, _), (large, large_s, _) = rows[0], rows[-1]
+        (small, small_s, *_), (large, large_s, *_) = rows[0], rows[-1]
         marginal = (large_s - small_s) / (large - small)
         startup = small_s - small * marginal
         print(f"start-up (fixed cost of a run): {startup:.2f} s; then {1000 * marginal:.1f} ms "
