@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import decode_bank_text, load_quiz
+from defence_course.quiz import decode_bank_text, load_quiz
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = REPO / "lessons" / "01-the-news.ipynb"

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import Quiz, load_quiz
+from defence_course.quiz import Quiz, load_quiz
 from tests import prose_claims
 from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
