@@ -20,6 +20,8 @@ PROGRESS_ENV = "DEFENCE_COURSE_PROGRESS"
 """The learner's quiz progress file (default: progress.json in the user's data directory)."""
 GRADING_ENV = "DEFENCE_COURSE_GRADING"
 """Set inside the grading sandbox: the inline `check()` stays silent there."""
+ARGUMENTS_ENV = "DEFENCE_COURSE_ARGUMENTS"
+"""The folder for a learner's saved structured arguments (default: beside quiz progress)."""
 SANDBOX_DEBUG_ENV = "DEFENCE_COURSE_SANDBOX_DEBUG"
 """Show the grading sandbox's own errors on stderr."""
 
@@ -115,6 +117,19 @@ def progress_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("defence-course", appauthor=False)) / "progress.json"
+
+
+def arguments_dir() -> Path:
+    """$DEFENCE_COURSE_ARGUMENTS, else an `arguments` folder beside the learner's quiz progress.
+
+    Why beside the progress file: it is the learner's own data directory (outside the course
+    folder, so a fresh copy or `git pull` keeps it), and tests that redirect the progress file
+    redirect this too.
+    """
+    env = os.environ.get(ARGUMENTS_ENV)
+    if env:
+        return Path(env).expanduser()
+    return progress_path().parent / "arguments"
 
 
 def public_checks_candidates(start: Path | None = None) -> list[Path]:

@@ -45,7 +45,7 @@ def test_bundle_opens_with_make_lab_and_installs_no_test_tools(bundle: Path) -> 
 
 def test_bundle_has_no_solutions_hidden_checks_or_keys(bundle: Path) -> None:
     files = [p.relative_to(bundle) for p in bundle.rglob("*") if p.is_file()]
-    assert not [f for f in files if {"solutions", "instructor", "tests"} & set(f.parts)]
+    assert not [f for f in files if {"solutions", "instructor", "tests", "text"} & set(f.parts)]
     assert not [f for f in files if "__pycache__" in f.parts]
     assert audit(bundle) == []
     for path in (bundle / "exercises").rglob("*"):

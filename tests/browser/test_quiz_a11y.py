@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.jlab import ACTIVE_NOTEBOOK, notebook, open_notebook, restart_and_run_all, run_command
-from tests.test_quiz_contrast import NON_TEXT_MIN, contrast
+from tests.quiz.test_contrast import NON_TEXT_MIN, contrast
 
 # Every WCAG 2.0, 2.1 and 2.2 level A and AA rule in axe-core.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -153,6 +153,10 @@ def rgb_hex(css: str) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
+Q1_WRONG = ("The figure comes from SIPRI's database rather than from NATO's own defence"
+            " expenditure report")
+
+
 @pytest.mark.browser
 def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -> None:
     """The start-here lesson (one question of each type): axe, keyboard path, focus, dark theme."""
@@ -184,15 +188,15 @@ def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -
 
     # 3. Answer with the keyboard only: wrong, partly right, wrong (typed), right, no answer.
     q1 = question(page, "q1")
-    space_on(page, q1.get_by_role("radio", name="Ursula von der Leyen", exact=True))
+    space_on(page, q1.get_by_role("radio", name=Q1_WRONG, exact=True))
     press_check(page, "q1", "✘ Not quite")
-    space_on(page, question(page, "q2").get_by_role("checkbox", name="Austria", exact=True))
+    space_on(page, question(page, "q2").get_by_role("checkbox", name='source("nato_spending")', exact=True))
     press_check(page, "q2", "◑ Partly right")
     question(page, "q3").get_by_role("textbox").focus()
-    page.keyboard.type("2032")  # digits are not taken by JupyterLab's command-mode shortcuts
+    page.keyboard.type("1")  # digits are not taken by JupyterLab's command-mode shortcuts
     press_check(page, "q3", "✘ Not quite")
     # What was graded is what was typed, all of it, even when Check follows at once.
-    expect(question(page, "q3").locator(".dc-verdict")).to_contain_text("2032 (year)")
+    expect(question(page, "q3").locator(".dc-verdict")).to_contain_text("1 datasets")
     space_on(page, question(page, "q4").get_by_role("radio", name="False", exact=True))
     press_check(page, "q4", "✔ Correct")
     press_check(page, "q6", "Note:")

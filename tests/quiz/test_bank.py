@@ -403,20 +403,22 @@ def test_committed_bank_holds_no_plain_answer_key(path: Path) -> None:
 def test_start_here_answers(tmp_path: Path) -> None:
     """The shipped bank grades its own right answers as right (catches a bad re-encode)."""
     quiz = load_quiz(BANKS / "00-start-here.yaml")
-    assert quiz.answer("q1", "Kaja Kallas").correct
-    assert quiz.answer("q2", ["Austria", "Cyprus", "Ireland", "Malta"]).correct
-    assert quiz.answer("q3", 2035).correct
-    assert not quiz.answer("q3", 2032).correct
+    assert quiz.answer("q1", "NATO published the figure before the year's accounts were final, so a later"
+                       " edition may revise it").correct
+    assert quiz.answer("q2", ['source("nato_spending")', 'describe("nato_spending")',
+                              "The edition column of each row", "data/datapackage.json"]).correct
+    assert quiz.answer("q3", 6).correct
+    assert not quiz.answer("q3", 1).correct
     assert quiz.answer("q4", "False").correct
     assert quiz.answer("q5", [
-        "NATO's Wales Summit Defence Investment Pledge",
-        "The Council adopts the SAFE regulation (EUR 150 billion in loans)",
-        "Canada and the EU sign their Security and Defence Partnership",
-        "NATO's Hague Summit Declaration (5% of GDP by 2035)",
+        "Read the question and the name of the result it asks you to define",
+        "Replace the ... placeholder with your code and run the cell",
+        "Run the check cell below it and read what it says",
+        "Save the notebook and hand in the .ipynb file",
     ]).correct
     assert quiz.answer("q6", {
-        "Kaja Kallas": "High Representative of the EU / Vice-President of the Commission",
-        "António Costa": "President of the European Council",
-        "Ursula von der Leyen": "President of the European Commission",
-        "Mark Carney": "Prime Minister of Canada",
+        "load(name)": "A typed, checked table from data/",
+        "source(name)": "A short citation for a table or a plot",
+        "describe(name)": "Every source, licence, caveat and column explained",
+        "show_progress()": "A bar per lesson with your quiz results",
     }).correct

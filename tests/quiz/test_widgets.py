@@ -20,31 +20,32 @@ from defence_course.quiz.widgets import (
 
 START = "00-start-here"
 RIGHT = {
-    "q1": "Kaja Kallas",
-    "q2": ["Austria", "Cyprus", "Ireland", "Malta"],
-    "q3": 2035,
+    "q1": "NATO published the figure before the year's accounts were final, so a later edition may revise it",
+    "q2": ['source("nato_spending")', 'describe("nato_spending")', "The edition column of each row",
+           "data/datapackage.json"],
+    "q3": 6,
     "q4": "False",
     "q5": [
-        "NATO's Wales Summit Defence Investment Pledge",
-        "The Council adopts the SAFE regulation (EUR 150 billion in loans)",
-        "Canada and the EU sign their Security and Defence Partnership",
-        "NATO's Hague Summit Declaration (5% of GDP by 2035)",
+        "Read the question and the name of the result it asks you to define",
+        "Replace the ... placeholder with your code and run the cell",
+        "Run the check cell below it and read what it says",
+        "Save the notebook and hand in the .ipynb file",
     ],
     "q6": {
-        "Kaja Kallas": "High Representative of the EU / Vice-President of the Commission",
-        "António Costa": "President of the European Council",
-        "Ursula von der Leyen": "President of the European Commission",
-        "Mark Carney": "Prime Minister of Canada",
+        "load(name)": "A typed, checked table from data/",
+        "source(name)": "A short citation for a table or a plot",
+        "describe(name)": "Every source, licence, caveat and column explained",
+        "show_progress()": "A bar per lesson with your quiz results",
     },
 }
 WRONG = {
-    "q1": "Ursula von der Leyen",
-    "q2": ["Austria", "Finland"],
-    "q3": 2032,
+    "q1": "The figure comes from SIPRI's database rather than from NATO's own defence expenditure report",
+    "q2": ['source("nato_spending")', "show_progress()"],
+    "q3": 1,
     "q4": "True",
     "q5": list(reversed(RIGHT["q5"])),
-    "q6": {**RIGHT["q6"], "Kaja Kallas": "President of the European Council",
-           "António Costa": "High Representative of the EU / Vice-President of the Commission"},
+    "q6": {**RIGHT["q6"], "load(name)": "A short citation for a table or a plot",
+           "source(name)": "A typed, checked table from data/"},
 }
 
 
@@ -80,13 +81,14 @@ def test_each_type_wrong_then_right(store: ProgressStore) -> None:
 def test_specific_feedback_is_shown(store: ProgressStore) -> None:
     view = build_quiz(START, store=store)
     numeric = view.view("q3")
-    numeric.respond(2032)
+    numeric.respond(1)
     numeric.click()
-    assert "Rutte" in numeric.feedback.value  # the feedback for this common mistake
+    assert "nato_spending" in numeric.feedback.value  # the feedback for this common mistake
     single = view.view("q1")
-    single.respond("Anita Anand")
+    single.respond("The course's authors estimated the figure themselves because NATO did not publish"
+                   " one for Canada")
     single.click()
-    assert "for Canada" in single.feedback.value
+    assert "is_estimate records" in single.feedback.value
 
 
 def test_driving_the_controls_directly(store: ProgressStore) -> None:
@@ -94,11 +96,11 @@ def test_driving_the_controls_directly(store: ProgressStore) -> None:
     view = build_quiz(START, store=store)
     multi = view.view("q2")
     for box in multi.controls:
-        box.value = box.description in ("Austria", "Malta")
+        box.value = box.description in ('source("nato_spending")', 'data/datapackage.json')
     multi.click()
     assert "◑ Partly right" in multi.feedback.value
     numeric = view.view("q3")
-    numeric.controls[0].value = " 2 035 "
+    numeric.controls[0].value = " 6 "
     numeric.click()
     assert "✔ Correct" in numeric.feedback.value
     ordering = view.view("q5")
@@ -185,7 +187,7 @@ def test_parse_number_rejects(typed: str) -> None:
 
 def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
     view = build_quiz(START, store=store)
-    view.view("q1").respond("Kaja Kallas")
+    view.view("q1").respond(RIGHT["q1"])
     view.view("q1").click()
     box = build_progress(store=store)
     rows = [c for c in box.children if "dc-progress-row" in getattr(c, "_dom_classes", ())]
@@ -239,11 +241,11 @@ def test_a_typed_value_arriving_just_after_its_click_is_graded(store: ProgressSt
     the learner's next click on the same answer is not counted twice."""
     view = build_quiz(START, "q3", store=store).view("q3")
     entry = view.controls[0]
-    entry.value = "2032"
+    entry.value = "1"
     view.click()
     assert "✘" in view.feedback.value
     view.click()  # the click for "2035" overtakes the value...
-    entry.value = "2035"  # ...which arrives a moment later
+    entry.value = "6"  # ...which arrives a moment later
     assert "✔ Correct" in view.feedback.value
     assert store.results(START)["q3"].attempts == 3
     view.click()  # the learner presses Check again on the same answer: shown, not counted
@@ -254,7 +256,7 @@ def test_a_click_before_any_value_arrived_is_graded_when_it_does(store: Progress
     view = build_quiz(START, "q3", store=store).view("q3")
     view.click()
     assert "Note:" in view.feedback.value
-    view.controls[0].value = "2035"
+    view.controls[0].value = "6"
     assert "✔ Correct" in view.feedback.value
 
 
@@ -265,8 +267,8 @@ def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
 
     monkeypatch.setattr(quiz_module, "LATE_VALUE_WINDOW_S", 0.0)
     view = build_quiz(START, "q3", store=store).view("q3")
-    view.controls[0].value = "2032"
+    view.controls[0].value = "1"
     view.click()
-    view.controls[0].value = "2035"
+    view.controls[0].value = "6"
     assert "✘" in view.feedback.value
     assert store.results(START)["q3"].attempts == 1

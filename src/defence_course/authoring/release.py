@@ -20,6 +20,8 @@ INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml
 FORBIDDEN_PARTS = {"solutions", "instructor", "tests", "benchmarks", ".git"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".*", "*.egg-info")
 SOLUTION_MARK = re.compile(r"#\s*(BEGIN|END) SOLUTION")
+#: A model-answer cell in a MyST text source (text/solutions/*.md): `+++ {... "tags": ["solution"]}`.
+SOLUTION_TAG = re.compile(r'^\+\+\+ \{.*"solution".*\}', re.MULTILINE)
 
 STUDENT_README = """\
 # Canada-EU Security and Defence Partnership: a Jupyter course (student copy)
@@ -105,8 +107,10 @@ def audit(bundle: Path) -> list[str]:
             continue
         if not path.is_file():
             continue
-        if path.suffix == ".ipynb" and SOLUTION_MARK.search(path.read_text(errors="replace")):
+        if path.suffix in (".ipynb", ".md") and SOLUTION_MARK.search(path.read_text(errors="replace")):
             problems.append(f"{relative}: contains a # BEGIN/END SOLUTION region")
+        if path.suffix == ".md" and SOLUTION_TAG.search(path.read_text(errors="replace")):
+            problems.append(f"{relative}: a text source with a model answer (tagged `solution`)")
         if path.suffix in (".yaml", ".yml") and "quizzes" in relative.parts:
             problems += [f"{relative}: {p}" for p in _quiz_problems(path)]
         if path.suffix in (".yaml", ".yml") and relative.parts[:2] == ("exercises", "checks"):
