@@ -1,20 +1,36 @@
-"""Benchmark: `defence-course grade` against nbgrader's `autograde` on the same exercise.
+"""Benchmark: `defence-course grade` against the floor and against nbgrader's `autograde`.
 
 Run from the course folder:
 
-    .venv/bin/python benchmarks/grading.py [--copies 100] [--exercise ex02-two-clubs] [--jobs N]
+    .venv/bin/python benchmarks/grading.py [--sizes 30,100,1000] [--exercise ex02-two-clubs]
+        [--jobs N] [--nbgrader-copies 20] [--skip-nbgrader]
 
-It grades N copies of a real submission (the solution notebook) with both tools in the same run
-and prints seconds per submission and the throughput ratio. nbgrader is installed from PyPI into
-a throwaway venv under .benchmarks/ (git-ignored; reused next time); its kernel is this course's
-venv, so both tools run the same Python, pandas and course package. This is a measurement, not a
-test: nothing here asserts a time.
+It grades classes of N copies of a real submission (the solution notebook) and prints, for each
+class size, three times measured in the same run:
+
+- **defence-course**: `defence-course grade` as an instructor runs it (a fresh process: start-up,
+  sandboxes, journal, grades.csv and feedback files included);
+- **the floor**: the same notebook's code cells, compiled and `exec`'d in warm interpreters that
+  already imported pandas and loaded the course data (`--jobs` processes, the class split
+  between them, no isolation, no checks, no files written): the learners' own code, which no
+  grader can beat. Measured just before and just after the grader, averaged;
+- **nbgrader**: `nbgrader autograde` on `--nbgrader-copies` submissions (it grades one at a time,
+  so its time grows linearly: the per-submission time is scaled to each class size).
+
+and the ratios: defence-course / floor (the overhead of isolation and bookkeeping; 1.0 would be
+free) and nbgrader / defence-course. The smallest class also gives the start-up: the fixed cost
+of a run, estimated as T(small) - small x marginal cost per submission from the largest class.
+nbgrader is installed from PyPI into a throwaway venv under .benchmarks/ (git-ignored; reused
+next time); its kernel is this course's venv, so every tool runs the same Python, pandas and
+course package. This is a measurement, not a test: nothing here asserts a time. The machine's
+load average is printed with the results: on a shared machine, compare ratios, not seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -23,6 +39,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -149,51 +166,191 @@ def _nbgrader_score(path: Path) -> str:
     return f"{failed} failed test cells"
 
 
-def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> float:
-    """Seconds per submission for `defence-course grade`, start-up included."""
-    subs = work / "submissions"
+class CpuMeter:
+    """CPU seconds used by a command and every process it starts (a cgroup v1 cpuacct group).
+
+    Wall time on a shared machine depends on what else runs; CPU time much less, so it gives
+    a second, steadier ratio. It needs a writable cpuacct hierarchy (root); otherwise None.
+    """
+
+    BASE = Path("/sys/fs/cgroup/cpuacct")
+
+    def __init__(self) -> None:
+        self.path: Path | None = self.BASE / f"defence-course-bench-{os.getpid()}"
+        try:
+            self.path.mkdir(exist_ok=True)
+        except OSError:
+            self.path = None
+
+    def join(self) -> None:
+        """Move the calling process (between fork and exec) into the group."""
+        if self.path is not None:
+            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def seconds(self) -> float | None:
+        """CPU seconds used so far by everything that ran in the group."""
+        if self.path is None:
+            return None
+        return int((self.path / "cpuacct.usage").read_text()) / 1e9
+
+    def close(self) -> None:
+        """Remove the group (it is empty once the command and its sandboxes ended)."""
+        if self.path is not None:
+            for _ in range(100):
+                try:
+                    self.path.rmdir()
+                    return
+                except OSError:
+                    time.sleep(0.05)
+
+
+def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> tuple[float, float | None]:
+    """Wall and CPU seconds for `defence-course grade` on `copies` submissions, start-up included."""
+    subs = work / f"submissions-{copies}"
     subs.mkdir()
     text = (ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8")
     for i in range(copies):
-        (subs / f"student{i:03d}.ipynb").write_text(text, encoding="utf-8")
+        (subs / f"student{i:04d}.ipynb").write_text(text, encoding="utf-8")
+    out = work / f"grades-{copies}.csv"
     command = [str(ROOT / ".venv" / "bin" / "defence-course"), "grade", exercise, str(subs),
-               "--out", str(work / "grades.csv"), "--jobs", str(jobs), "--course", str(ROOT)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+               "--out", str(out), "--jobs", str(jobs), "--course", str(ROOT)]
+    meter = CpuMeter()
+    try:
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              preexec_fn=meter.join)
+        seconds = time.perf_counter() - started
+        cpu = meter.seconds()
+    finally:
+        meter.close()
     if done.returncode != 0:
         sys.exit(f"defence-course grade failed:\n{done.stderr}")
-    print(done.stdout.strip())
-    return seconds / copies
+    summary = done.stdout.strip().splitlines()
+    if not summary or f"Graded {copies} student(s) ({copies} now" not in summary[0]:
+        sys.exit(f"defence-course grade did not grade every copy:\n{done.stdout}")
+    used = f", {cpu:.2f} s CPU" if cpu is not None else ""
+    print(f"  defence-course, {copies} submissions: {seconds:.2f} s{used} ({summary[1]})",
+          flush=True)
+    return seconds, cpu
+
+
+# -- the floor: the learners' own code in warm interpreters ------------------------------------
+
+
+def _floor_worker(cells: list[str], count: int, barrier: Any, results: Any) -> None:
+    """One core's share of the floor: warm up like a grading zygote, then exec `count` copies."""
+    os.environ["DEFENCE_COURSE_GRADING"] = "1"  # check("qN") returns at once, as when graded
+    os.environ["DEFENCE_COURSE_DATA"] = str(ROOT / "data")
+    import pandas  # noqa: F401 - the warm interpreter the floor is defined by
+
+    from defence_course import data
+
+    for name in data.list_datasets():
+        data.load(name)
+    _exec_notebook(cells)  # one warm-up run: lazy imports and caches are not the learner's code
+    barrier.wait()
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in range(count):
+        _exec_notebook(cells)
+    results.put((started, time.perf_counter(), time.process_time() - cpu))
+
+
+def _exec_notebook(cells: list[str]) -> None:
+    """Run a notebook's code cells like a notebook does: each compiled, an error stops only it."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for index, source in enumerate(cells):
+        try:
+            exec(compile(source, f"<cell {index + 1}>", "exec"), namespace)
+        except Exception:  # a notebook goes on after a failing cell
+            continue
+
+
+def bench_floor(exercise: str, copies: int, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds for `jobs` warm processes to exec the solution's cells `copies` times."""
+    nb = json.loads((ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+             for c in nb["cells"] if c["cell_type"] == "code"]
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(jobs), context.Queue()
+    shares = [copies // jobs + (1 if i < copies % jobs else 0) for i in range(jobs)]
+    workers = [context.Process(target=_floor_worker, args=(cells, n, barrier, results))
+               for n in shares]
+    for worker in workers:
+        worker.start()
+    spans = [results.get(timeout=600) for _ in workers]
+    for worker in workers:
+        worker.join()
+    wall = max(end for _, end, _ in spans) - min(start for start, _, _ in spans)
+    return wall, sum(cpu for _, _, cpu in spans)
+
+
+def _load() -> str:
+    """The machine's load average (this machine is shared: the ratios matter, not seconds)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def main() -> int:
-    """Run both graders and print the ratio."""
+    """Grade classes of each size, measure the floor around each run, print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--sizes", default="30,100,1000",
+                        help="class sizes, comma-separated (the smallest gives the start-up)")
     parser.add_argument("--exercise", default="ex02-two-clubs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--nbgrader-copies", type=int, default=20,
+                        help="submissions nbgrader grades (its time per submission is scaled)")
     parser.add_argument("--skip-nbgrader", action="store_true")
     args = parser.parse_args()
+    sizes = sorted({int(n) for n in args.sizes.split(",")})
     work = Path(tempfile.mkdtemp(prefix="defence-course-bench-"))
+    print(f"{args.exercise}, --jobs {args.jobs}, bubblewrap when available; {_load()}")
+    rows = []
     try:
-        ours = bench_ours(args.exercise, args.copies, args.jobs, work)
-        print(f"defence-course grade: {ours:.4f} s/submission "
-              f"({args.copies} submissions, --jobs {args.jobs}, bubblewrap when available)")
+        for size in sizes:
+            before, before_cpu = bench_floor(args.exercise, size, args.jobs)
+            ours, ours_cpu = bench_ours(args.exercise, size, args.jobs, work)
+            after, after_cpu = bench_floor(args.exercise, size, args.jobs)
+            floor, floor_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
+            print(f"  floor, {size} submissions: {before:.2f} s before, {after:.2f} s after "
+                  f"({1000 * floor * args.jobs / size:.1f} ms per submission per core; "
+                  f"{1000 * floor_cpu / size:.1f} ms CPU)", flush=True)
+            rows.append((size, ours, floor, ours_cpu, floor_cpu))
         theirs = None
         if not args.skip_nbgrader:
             python = nbgrader_python()
             if python is not None:
-                theirs = bench_nbgrader(python, args.exercise, args.copies, work)
-        if theirs is None:
-            print("nbgrader: not measured")
-            return 0
-        print(f"nbgrader autograde:   {theirs:.4f} s/submission")
-        print(f"throughput ratio: {theirs / ours:.1f}x (defence-course vs nbgrader, "
-              f"{os.cpu_count()} cores)")
+                theirs = bench_nbgrader(python, args.exercise, args.nbgrader_copies, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _report(rows, theirs)
+    print(_load())
     return 0
+
+
+def _report(rows: list[tuple[int, float, float, float | None, float]],
+            theirs: float | None) -> None:
+    """The table of times and ratios, and the start-up estimate."""
+    print()
+    print(f"{'class':>6}  {'defence-course':>14}  {'floor':>7}  {'ratio to floor':>14}  "
+          f"{'CPU ratio':>9}  {'nbgrader':>9}  {'nbgrader / ours':>15}")
+    for size, ours, floor, ours_cpu, floor_cpu in rows:
+        cpu = f"{ours_cpu / floor_cpu:8.2f}x" if ours_cpu else f"{'-':>9}"
+        nbgrader = f"{theirs * size:8.1f}s" if theirs else f"{'-':>9}"
+        versus = f"{theirs * size / ours:14.1f}x" if theirs else f"{'-':>15}"
+        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {cpu}  "
+              f"{nbgrader}  {versus}")
+    print("(ratio to floor: wall time, both on --jobs cores; CPU ratio: CPU seconds of the "
+          "grader and all its processes / CPU seconds of the floor's exec calls)")
+    if len(rows) >= 2:
+        (small, small_s, *_), (large, large_s, *_) = rows[0], rows[-1]
+        marginal = (large_s - small_s) / (large - small)
+        startup = small_s - small * marginal
+        print(f"start-up (fixed cost of a run): {startup:.2f} s; then {1000 * marginal:.1f} ms "
+              f"per submission (from the {small} and {large} classes)")
+    if theirs:
+        print(f"nbgrader autograde: {theirs:.3f} s per submission, one at a time")
+    else:
+        print("nbgrader: not measured")
 
 
 if __name__ == "__main__":

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import hashlib
 import os
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def fsync_dir(path: Path) -> None:
@@ -45,3 +49,72 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write(path: Path, text: str) -> None:
     """Write UTF-8 text atomically (line endings kept exactly as given)."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_many(files: dict[Path, str]) -> None:
+    """Write several UTF-8 files atomically, paying for durability once, not once per file.
+
+    Why: two fsyncs per file cost ~25 ms on a busy disk, most of a class of 1,000's run once
+    the sandbox is fast. Each file goes to a temp file first; then the data of all of them is
+    made durable together (one syncfs per file system on Linux, else one fsync per file); only
+    then is each renamed over its target, and each folder fsync'ed once. A crash at any point
+    leaves every target old or new, never half written; when this returns, all are on disk.
+    """
+    renames: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+            fd, tmp = tempfile.mkstemp(prefix=f".{tag}.", suffix=".tmp", dir=path.parent)
+            renames.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+        _make_durable([tmp for tmp, _ in renames])
+        for tmp, path in renames:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in renames:
+            tmp.unlink(missing_ok=True)
+        raise
+    for folder in dict.fromkeys(path.parent for _, path in renames):
+        fsync_dir(folder)
+
+
+def _make_durable(paths: list[Path]) -> None:
+    """Flush written files' data: one syncfs per file system when it can, else an fsync each."""
+    by_device: dict[int, list[Path]] = {}
+    for path in paths:
+        by_device.setdefault(os.stat(path).st_dev, []).append(path)
+    for group in by_device.values():
+        if len(group) > 1 and _syncfs(group[0]):
+            continue
+        for path in group:
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _syncfs(path: Path) -> bool:
+    """syncfs(2) on the file system holding `path`; False when unavailable (then fsync)."""
+    libc = _libc_with_syncfs()
+    if libc is None:
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return libc.syncfs(fd) == 0
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc_with_syncfs() -> Any:
+    """The C library on Linux 5.8+ (syncfs reports write-back errors there), else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        major, minor = (int(part) for part in os.uname().release.split(".")[:2])
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syncfs  # noqa: B018 - AttributeError when this C library has no syncfs
+    except (ValueError, OSError, AttributeError):
+        return None
+    return libc if (major, minor) >= (5, 8) else None

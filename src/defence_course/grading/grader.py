@@ -8,11 +8,12 @@ import hashlib
 import importlib.util
 import os
 import queue
+import re
 import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,13 @@ from defence_course.paths import course_root, grading_data_dir
 
 __all__ = ["GradingPaths", "ResumePlan", "SandboxPool", "grade"]
 
+#: A line starting with % or ! inside a notebook's JSON strings (a source line, or after "\n").
+MAGIC_IN_JSON = re.compile(rb'(?:"|\\n)(?:[ ]|\\t)*[%!]')
+
 
 def _preload_modules(root: Path, exercise: str) -> tuple[str, ...]:
     """Modules the solution imports (read in the trusted parent), to import once per zygote."""
-    names = ["pandas", "numpy", "IPython.core.inputtransformer2"]  # the last for %magic lines
+    names = ["pandas", "numpy"]
     path = root / "solutions" / f"{exercise}.ipynb"
     with contextlib.suppress(OSError, ValueError, SubmissionProblem):
         for cell in parse_notebook(path.read_bytes()).code_cells:
@@ -249,7 +253,34 @@ def _sandbox_config(root: Path, exercise: str, todo: list[tuple[Submission, byte
             importlib.util.find_spec("matplotlib") is not None:
         # Importing pyplot costs ~0.4 s (font cache) per process: pay it once per sandbox.
         preload = (*preload, "matplotlib.pyplot")
+    if any(data is not None and MAGIC_IN_JSON.search(data) for _, data in todo):
+        # IPython's transformer for %magic and !shell lines costs ~0.3 s to import and 3 MB
+        # more for every fork to copy: only when some submission seems to have such a line.
+        # A miss costs time, not correctness: the child then imports it itself.
+        preload = (*preload, "IPython.core.inputtransformer2")
     return SandboxConfig(mode, limits, grading_data_dir(root), preload)
+
+
+def _drain(arrivals: queue.Queue[Future[dict[str, Any]]]) -> list[Future[dict[str, Any]]]:
+    """Wait for one finished future, then take every other one already there."""
+    done = [arrivals.get()]
+    with contextlib.suppress(queue.Empty):
+        while True:
+            done.append(arrivals.get_nowait())
+    return done
+
+
+def _results(done: list[Future[dict[str, Any]]]
+             ) -> tuple[list[dict[str, Any]], BaseException | None]:
+    """The records of finished futures, and the first exception one raised (after the rest)."""
+    finished: list[dict[str, Any]] = []
+    failure: BaseException | None = None
+    for future in done:
+        try:
+            finished.append(future.result())
+        except BaseException as error:  # the others are saved first, then the error stops the run
+            failure = failure or error
+    return finished, failure
 
 
 def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jobs: int,
@@ -258,16 +289,26 @@ def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jo
     bar = _Progress(len(plan.todo), show)
     executor = ThreadPoolExecutor(max_workers=jobs)
     try:
-        pending: set[Future[dict[str, Any]]] = {executor.submit(run.work, s, d)
-                                                for s, d in plan.todo}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                record = future.result()
-                journal.save(record)
+        # Finished futures arrive on a queue: `wait(pending, FIRST_COMPLETED)` locks and
+        # re-arms every pending future on each call, O(class size) per student.
+        arrivals: queue.Queue[Future[dict[str, Any]]] = queue.Queue()
+        for sub, data in plan.todo:
+            executor.submit(run.work, sub, data).add_done_callback(arrivals.put)
+        remaining = len(plan.todo)
+        while remaining:
+            done = _drain(arrivals)
+            remaining -= len(done)
+            # Group commit: every student finished meanwhile is saved with one flush and
+            # counted (in the records, the summary, grades.csv) only once the flush returned;
+            # the sandboxes keep grading during the flush, so the next group is larger.
+            finished, failure = _results(done)
+            journal.save_many(finished)
+            for record in finished:
                 plan.records[record["student"]] = record
                 summary.graded_now += 1
                 bar.advance()
+            if failure is not None:
+                raise failure
     except KeyboardInterrupt:
         run.interrupted.set()
         summary.interrupted = True

