@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     from defence_course.gradingcli import add_grading_commands
 
     add_grading_commands(subcommands)
+    # --- a real class: LMS in/out, report (owned by classroom/) --------------------------
+    from defence_course.classroom.cli import add_classroom_commands
+
+    add_classroom_commands(subcommands)
 
     del subcommands  # filled in by the sections above
     return parser
