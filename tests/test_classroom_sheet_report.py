@@ -123,6 +123,19 @@ def test_report_numbers() -> None:
     assert stats.pass_rates == {"q1": 0.7, "q2": 0.4}
     assert stats.failing == [("q1", "check 2: not the expected value", 3)]
     assert stats.status_counts["timeout"] == 1
+    assert stats.pending == 0
+
+
+def test_report_leaves_written_questions_out_of_pass_rates_and_counts_unmarked_ones() -> None:
+    rows = grades_rows()
+    for n, student in enumerate(["a", "b", "c"]):
+        rows.append({"student": rows[2 * n]["student"], "exercise": "ex02-two-clubs",
+                     "question": "q7", "points": "" if student == "a" else "2",
+                     "max_points": "3", "status": "manual" if student != "c" else "missing",
+                     "message": ""})
+    stats = class_stats(rows)
+    assert "q7" not in stats.pass_rates
+    assert stats.pending == 1
     helped = [s for s, _, _ in stats.need_help]
     assert helped[0] == "<script>alert(1)</script>"
     assert "student05" in helped

@@ -32,7 +32,8 @@ HELP_SHARE = 0.5
 CSS = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .5rem;
+table{border-collapse:collapse;margin:.5rem 0;min-width:24rem}
+th,td{border:1px solid #bbb;padding:.25rem .5rem;
 text-align:left;vertical-align:top}th{background:#f0f0f0}td.num{text-align:right}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}img{max-width:100%;height:auto}
@@ -66,17 +67,18 @@ def class_stats(rows: Sequence[Mapping[str, str]]) -> ClassStats:
             stats.questions.append(row["question"])
         stats.status_counts[row["status"]] += 1
     stats.students = list(per_student)
-    if per_student:
-        stats.max_points = sum(float(r["max_points"] or 0) for r in next(iter(per_student.values())))
+    question_max = {r["question"]: float(r["max_points"] or 0) for r in rows}
+    stats.max_points = sum(question_max.values())
     for student, own in per_student.items():
         stats.totals[student] = sum(float(r["points"] or 0) for r in own)
+    written = {r["question"] for r in rows if r["status"] == "manual"}
     for question in stats.questions:
-        own = [r for r in rows if r["question"] == question and r["status"] != "manual"]
-        if own:
+        own = [r for r in rows if r["question"] == question]
+        if own and question not in written:
             stats.pass_rates[question] = sum(r["status"] == "passed" for r in own) / len(own)
     failing = Counter((r["question"], r["message"]) for r in rows if r["status"] == "failed")
     stats.failing = [(q, m, n) for (q, m), n in failing.most_common(10)]
-    stats.pending = stats.status_counts.get("manual", 0)
+    stats.pending = sum(r["status"] == "manual" and not (r["points"] or "").strip() for r in rows)
     stats.need_help = _need_help(per_student, stats)
     return stats
 
@@ -265,8 +267,8 @@ def _section_late(body: ET.Element, totals: Sequence[Mapping[str, Any]]) -> None
         _el(body, "p", "No submission was late.")
         return
     _table(body, ["student", "submitted", "days late", "raw points", "penalty", "points"],
-           [(t["student"], t["submitted_at"], int(t["late_days"]), t["raw_points"],
-             t["late_penalty"], t["points"]) for t in late],
+           [(t["student"], t["submitted_at"], int(t["late_days"]), float(t["raw_points"]),
+             float(t["late_penalty"]), float(t["points"])) for t in late],
            "Late submissions: the raw score and the penalty applied")
 
 
