@@ -173,3 +173,21 @@ def test_anonymous_staging_leaves_no_name_in_the_class_folder(tmp_path: Path) ->
                      Key(tmp_path / "key.json"))
     assert [s.student for s in again] == codes
     assert Key(tmp_path / "key.json").identity(codes[0])["user_id"].isdigit()
+
+
+def test_a_plain_class_folder_can_be_staged_anonymously_too(tmp_path: Path) -> None:
+    d = tmp_path / "class-raw"
+    put(d, "Alice Martin.ipynb")
+    put(d, "bob/ex02-two-clubs.ipynb", mtime=1_000)
+    put(d, "bob/ex02-two-clubs (1).ipynb", mtime=2_000)
+    put(d, "bob/__MACOSX/._ex02-two-clubs.ipynb")
+    key = Key(tmp_path / "key.json")
+    subs, _ = stage(d, tmp_path / "class", EXERCISE, key)
+    assert len(subs) == 2
+    assert {key.identity(s.student)["student"] for s in subs} == {"Alice Martin", "bob"}
+    bob = next(s for s in subs if key.identity(s.student)["student"] == "bob")
+    assert bob.path is not None
+    assert bob.path.name == "ex02-two-clubs (1).ipynb"
+    assert "2 notebooks" in bob.note
+    with pytest.raises(LmsError, match="no notebook"):
+        stage(tmp_path / "class-raw" / "bob" / "__MACOSX", tmp_path / "empty", EXERCISE)

@@ -51,6 +51,8 @@ CANVAS = re.compile(r"^(?:(?P<name>.*?)_)??(?:(?P<late>late)_)?(?P<user>\d+)_(?P
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<user>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
                     r"(?P<rest>.*)$")
 RESUBMISSION = re.compile(r"^(?P<stem>.+?)-(?P<n>\d+)(?P<ext>\.[^.]+)$")
+#: A browser's name for a second download of the same file: `ex02-two-clubs (1).ipynb`.
+COPY = re.compile(r"^(?P<stem>.+?) \(\d+\)(?P<ext>\.[^.]+)$")
 
 
 class LmsError(DefenceCourseError):
@@ -148,11 +150,13 @@ def _mtime(path: Path) -> float | None:
 
 
 def _latest(exercise: str, files: list[tuple[LmsFile, Path]]) -> tuple[LmsFile, Path, str]:
-    """Latest submission wins: Canvas's file id (uploads are numbered in order), else the
-    notebook named like the exercise, else the newest file time; the note says which won."""
+    """Latest submission wins: Canvas's file id (uploads are numbered in order), else a
+    notebook named like the exercise (`-1` and ` (1)` copies too) over scratch notebooks, the
+    newest first; the note names the file graded and the ones set aside."""
     def key(item: tuple[LmsFile, Path]) -> tuple[Any, ...]:
         info, path = item
-        named = resubmission(info.filename)[0] == f"{exercise}.ipynb"
+        plain = resubmission(info.filename)[0]
+        named = COPY.sub(r"\g<stem>\g<ext>", plain) == f"{exercise}.ipynb"
         return (info.order, named, _mtime(path) or 0.0, path.name)
 
     ranked = sorted(files, key=key)
@@ -227,9 +231,10 @@ def stage(download: Path, dest: Path, exercise: str, key: Key | None = None
                        "folder")
     subs, unknown = collect(download, exercise)
     if not subs:
-        raise LmsError(f"no Canvas or Moodle submission names in {download}; expected e.g. "
-                       f"smithjane_12345_67890_{exercise}.ipynb (Canvas) or "
-                       f"'Jane Smith_1234567_assignsubmission_file_/' (Moodle)")
+        raise LmsError(f"no notebook in {download}: expected the extracted download, e.g. "
+                       f"smithjane_12345_67890_{exercise}.ipynb (Canvas), "
+                       f"'Jane Smith_1234567_assignsubmission_file_/' (Moodle) or "
+                       "<student>.ipynb files")
     if key is not None:
         subs = sorted((_anonymous(s, key) for s in subs), key=lambda s: s.student)
         key.save()
