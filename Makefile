@@ -12,12 +12,13 @@ PORT   ?= 8888
 # the packages for JupyterLab are installed, not the test tools.
 EXTRAS := $(if $(wildcard tests),test,lab)
 
-.PHONY: lab test lint bench clean help
+.PHONY: lab test lint bench notebooks clean help
 
 help:
 	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
 	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
+	@echo "make notebooks - regenerate lessons/ and solutions/ from text/, then exercises/ from solutions/"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,15 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/quiz_latency.py
+
+# The MyST Markdown files in text/ are the sources of the lessons and solutions (docs/editing-lessons.md);
+# the .ipynb learners open are generated from them, without outputs, and tests/test_text_sources.py
+# fails when a pair is out of sync. Every text/lessons/*.md and text/solutions/*.md is converted (by
+# jupytext, keeping the ids of unchanged cells), so a new lesson needs no change here. Exercises are
+# generated from the solutions last.
+notebooks: $(STAMP)
+	$(BIN)/python -m tests.text_sources write
+	$(BIN)/defence-course make-exercises
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -29,7 +29,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from defence_course.checks import load_spec  # noqa: E402 - after the path tweak above
+from defence_course.grading.spec import load_spec  # noqa: E402 - after the path tweak above
 
 VENV = ROOT / ".benchmarks" / "nbgrader-venv"
 BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION.*$", re.MULTILINE)
@@ -40,7 +40,9 @@ CHECK_CELL = re.compile(r'^check\("(q\d+)"\)\s*$')
 # student's kernel, as nbgrader does it. It reads the instructor spec, like nbgrader's hidden
 # tests live in the notebook the grader runs.
 TEST_CELL = """\
-from defence_course.checks import MISSING, call_function, grade_question, load_spec, to_plain
+from defence_course.grading.compare import grade_question
+from defence_course.grading.plain import MISSING, call_function, to_plain
+from defence_course.grading.spec import load_spec
 _spec = load_spec({spec!r})
 _q = _spec.question({qid!r})
 _value = globals().get(_q.answer, MISSING)

@@ -34,8 +34,9 @@ def names(text: str) -> set[str]:
 
 
 def markdown_cells(notebook: Path) -> tuple[str, ...]:
-    """The text of every markdown cell, in order."""
-    return tuple(c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "markdown")
+    """The text of every markdown cell as a learner reads it (an escaped `\\$` shows as `$`), in order."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return tuple(c.source.replace("\\$", "$") for c in cells if c.cell_type == "markdown")
 
 
 def same(said: object, actual: object) -> bool:
@@ -76,3 +77,18 @@ def assert_wrong_text_is_reported(
     problems = problems_of([cell.replace(right, wrong) for cell in cells])
     assert problems, f"changing {right!r} to {wrong!r} went unnoticed"
     assert any(p.startswith(reported) for p in problems), problems
+
+
+# A wording rule: phrases a passage must contain and phrases it must not, so a corrected framing
+# (a fact the review fixed) cannot quietly come back.
+Wording = Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def wording_problems(text: str, rules: Wording) -> list[str]:
+    """Each rule broken by `text` (case-insensitive, whitespace-normalised), as a message."""
+    flat = " ".join(text.split()).lower()
+    problems = []
+    for name, (must, must_not) in rules.items():
+        problems += [f"{name}: missing {m!r}" for m in must if " ".join(m.split()).lower() not in flat]
+        problems += [f"{name}: says {m!r}" for m in must_not if " ".join(m.split()).lower() in flat]
+    return problems

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import decode_bank_text, load_quiz
+from defence_course.quiz import decode_bank_text, load_quiz
+from tests import prose_claims
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = REPO / "lessons" / "01-the-news.ipynb"
@@ -53,15 +54,24 @@ APPROVED_QUOTES: tuple[str, ...] = (
     "It will strengthen Canada's role in Europe's rapidly evolving defence architecture, and this "
     "is just the beginning.",
     "It is EUR 150 billion.",
-    # Canadian Press paraphrases of Costa (reported speech, not a quote of von der Leyen)
+    # Canadian Press paraphrases of Costa ([UNVERIFIED]: read only in copies that are not sources)
     "new level",
     "next level",
+    # Costa, verbatim (UPI, 24 June 2025)
+    "an unprecedented level of closeness",
+    "a turning point in our history",
+    # EEAS overview of Security and Defence Partnerships
+    "non-binding political instruments that frame tailored dialogue and cooperation",
+    "As of June 2025, the EU has concluded Security and Defence Partnerships with eight partner countries",
+    # Hague Summit Declaration, review clause
+    "The trajectory and balance of spending under this plan will be reviewed in 2029",
     # Carney, 9 June 2025
     "I am announcing today that Canada will achieve NATO's 2 percent target this year — half a "
     "decade ahead of schedule",
     # Trump, about 20 June 2025 (date inferred) and 24 June 2025
     "NATO will have to deal with Spain. … And you know who else pays very little? A place called Canada.",
-    "Depends on your definition. There are numerous definitions of Article 5.",
+    "Depends on your definition. There are numerous definitions of Article 5. You know that, right? "
+    "But I'm committed to being their friends.",
     # Hague Summit Declaration, 25 June 2025
     "We reaffirm our ironclad commitment to collective defence as enshrined in Article 5 of the "
     "Washington Treaty \u2013 that an attack on one is an attack on all.",
@@ -158,9 +168,10 @@ PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 
 
 def markdown_cells(path: Path = LESSON) -> list[str]:
-    """The lesson's markdown cells, in order (only prose is checked: code computes its numbers)."""
+    """The lesson's markdown cells as a learner reads them (`\\$` shows as `$`), in order."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    return ["".join(c["source"]).replace("\\$", "$") for c in cells]
 
 
 def code_cells(path: Path = LESSON) -> list[str]:
@@ -297,11 +308,54 @@ def test_hague_figures_match_the_timeline(lesson_md, timeline) -> None:
 
 
 def test_signatories_and_summit_match_the_timeline(lesson_md, timeline) -> None:
-    sdp = timeline[timeline["date"] == "2025-06-23"]["event"].iloc[0]
-    for name in ("Kallas", "Anand", "McGuinty", "20th EU-Canada Summit"):
-        assert name in sdp
+    sdp = timeline[timeline["date"] == "2025-06-23"].iloc[0]
+    for name in ("Kallas", "Anand", "McGuinty"):
+        assert name in sdp["event"]
     for name in ("Kallas", "Anand", "McGuinty", "20th EU\u2013Canada summit"):
         assert name in lesson_md
+
+
+def primary_row_problems(row: pd.Series) -> list[str]:
+    """A `primary` row may only state what its official sources say (issue 9, item 7)."""
+    if row["reliability"] != "primary":
+        return []
+    press_only = ("20th", "swiftly launch talks")  # from press reports and the EU readout, not the EEAS
+    return [f"primary row states {p!r}, which only press reports give" for p in press_only
+            if p in row["event"]] + [f"note does not attribute {p!r} to press reports" for p in press_only
+                                     if p not in str(row["note"])]
+
+
+def test_the_primary_summit_row_states_only_what_official_sources_say(timeline) -> None:
+    row = timeline[timeline["date"] == "2025-06-23"].iloc[0]
+    assert primary_row_problems(row) == []
+    old = row.copy()  # the row as it was before the review: "20th" and "swiftly" in a primary event
+    old["event"] = ("20th EU-Canada Summit, Brussels: SDP signed; leaders agree to swiftly launch talks"
+                    " on SAFE")
+    assert len(primary_row_problems(old)) == 2
+
+
+# Framings the review corrected (issue 9): the right wording must stay, the old one must not return.
+WORDING: prose_claims.Wording = {
+    "stored copy": (("our stored copy of the EEAS page stops",), (": the EEAS page stops",)),
+    "next level": (("[UNVERIFIED], for von der Leyen and for Costa", "an unprecedented level of closeness"),
+                   ("reported speech attributed to Costa",)),
+    "2029 review": (("will be reviewed in 2029",), ("reviewed in 2029 (Agence Europe)",)),
+    "SDP family": (("non-binding political instruments",), ()),
+}
+OLD_WORDING = (
+    "both excerpts we have were cut off: the EEAS page stops in the middle of its seventh item",
+    "the most we can write is reported speech attributed to Costa, not a direct quote",
+    "Progress is reviewed in 2029 (Agence Europe).",
+)
+
+
+def test_corrected_framings_stay_corrected(lesson_md) -> None:
+    assert prose_claims.wording_problems(lesson_md, WORDING) == []
+
+
+@pytest.mark.parametrize("old", OLD_WORDING)
+def test_the_old_framing_is_reported(lesson_md, old: str) -> None:
+    assert prose_claims.wording_problems(lesson_md + "\n" + old, WORDING)
 
 
 def test_safe_steps_in_the_prose_are_the_timeline_steps(lesson_md, timeline) -> None:

@@ -216,12 +216,31 @@ CLAIMS: dict[str, tuple[str, Check]] = {
 
 DATE = re.compile(r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|"
                   r"October|November|December) \d{4})\b")
-TIES_CELL = "Read the first four rows as one story."
+TIES_CELL = "Now read the first four rows of the table as one story."
+
+# Facts the review added (issue 9, items 2 and 3): the EU's own mutual-assistance clause with its
+# caveats, and Canada's 2005 agreement on EU crisis-management operations (facts.md, section 7).
+WORDING: prose_claims.Wording = {
+    "article-42-7": (("Article 42(7) of the Treaty on European Union",
+                      "obligation of aid and assistance by all the means in their power",
+                      "the specific character of the security and defence policy of certain Member States",
+                      "the foundation of their collective defence", "17 November 2015"),
+                     ("no mutual-defence", "has no defence promise")),
+    "fpa-2005": (("On 24 November 2005", "Council Decision 2005/851/CFSP of 21 November 2005", "EUPOL"), ()),
+    "structures": (("structures, forces and practice",),
+                   ("NATO's collective defence, the EU's missions, projects and money",)),
+}
+OLD_WORDING = (
+    "- *Contrast* what each club does in defence: NATO's collective defence, the EU's missions, "
+    "projects and money.",
+    "The EU, unlike NATO, has no mutual-defence clause.",
+)
 
 
 def claim_problems(cells: list[str], data: Data) -> list[str]:
     """Every quoted number that disagrees with the data, or claim that is gone, as a message."""
     problems = prose_claims.claim_problems("\n\n".join(cells), CLAIMS, data, __name__)
+    problems += [f"wording: {p}" for p in prose_claims.wording_problems("\n\n".join(cells), WORDING)]
     ties = [cell for cell in cells if TIES_CELL in cell]
     if not ties:
         problems.append("the Canada-EU ties cell is gone: update TIES_CELL")
@@ -288,3 +307,13 @@ def test_a_wrong_number_in_the_prose_is_reported(right: str, wrong: str, reporte
     assert_wrong_text_is_reported(
         lesson_markdown(), right, wrong, reported, lambda cells: claim_problems(cells, course_data())
     )
+
+
+def test_the_old_framing_is_reported() -> None:
+    """Issue 9: the lesson before the review (no Article 42(7), no 2005 agreement) fails the rules."""
+    old_cells = [c for c in lesson_markdown() if "Article 42(7)" not in c and "24 November 2005" not in c]
+    old_problems = prose_claims.wording_problems("\n".join(old_cells), WORDING)
+    assert any(p.startswith("article-42-7") for p in old_problems)
+    assert any(p.startswith("fpa-2005") for p in old_problems)
+    for old in OLD_WORDING:
+        assert prose_claims.wording_problems("\n".join(lesson_markdown()) + "\n" + old, WORDING)

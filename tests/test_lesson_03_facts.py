@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
-from defence_course.quizbank import Quiz, load_quiz
+from defence_course.quiz import Quiz, decode_bank_text, load_quiz
 from tests import prose_claims
 from tests.prose_claims import Check, assert_wrong_text_is_reported, markdown_cells, names, number
 
@@ -101,6 +101,35 @@ class Data:
 def _counts(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
     yield "Allies at or above 2% in 2014", number(m[1]), len(d.at_or_above(2014))
     yield "Allies at or above 2% in 2024e", number(m[2]), len(d.at_or_above(2024))
+
+
+def _rounding(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """Issue 9, item 13: the 2% rule compares full precision; a rounded count differs in 2018."""
+    yield "Poland 2018 at three decimals", float(m[1]), round(d.pct("Poland", 2018), 3)
+    yield "Poland 2018 shown", m[2], f"{d.pct('Poland', 2018):.2f}"
+    yield "2018 count with rounded figures", number(m[3]), int((d.year(2018)["pct_gdp"].round(2) >= 2).sum())
+    yield "2018 count at full precision", number(m[4]), len(d.at_or_above(2018))
+
+
+def _exactly_two_2025(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    rows = d.year(2025)
+    yield "Allies reported at exactly 2.00 in 2025e", number(m[1]), int((rows["pct_gdp"] == 2.0).sum())
+    yield "those Allies", names(m[2]), set(rows.loc[rows["pct_gdp"] == 2.0, "country"])
+
+
+def _canada_rank(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """Issue 9, item 12: Trump's 'a place called Canada' checked against the same data."""
+    ranked = d.year(2024).dropna(subset=["pct_gdp"]).sort_values("pct_gdp")
+    ordinal = {"fifth": 5, "fourth": 4, "sixth": 6, "third": 3}[m[1]]
+    yield "Canada's rank from the bottom in 2024e", ordinal, list(ranked["country"]).index("Canada") + 1
+    yield "Allies with a 2024e figure", number(m[2]), len(ranked)
+    yield "Allies below Canada", names(m[3]), set(ranked["country"].iloc[: ordinal - 1])
+
+
+def _term_counts(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """Issue 9, item 12: Trump's 'I got them to pay 2%' against the counts per year."""
+    for year, said in ((2017, m[1]), (2020, m[2]), (2024, m[3])):
+        yield f"Allies at or above 2% in {year}", number(said), len(d.at_or_above(year))
 
 
 def _trio(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
@@ -292,8 +321,17 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "trio": (r"\n([A-Z][\w ,]+)\. Two more things to notice", _trio),
     "iceland": (r"`no_figure` is (\w+) in every year up to (\d{4}): that is \*\*(\w+)\*\*",
                 _iceland),
-    "groups-2025": (r"for 2025e: \*\*(\w+)\*\* Allies reported at or above 2%, \*\*(\w+)\*\*"
-                    r" reported below it, and\s+\*\*(\w+)\*\* with no figure", _groups_2025),
+    "groups-2025": (r"for 2025e: \*\*(\w+)\*\* Allies reported at or above 2%(?: \([^)]*\))?, \*\*(\w+)\*\*"
+                    r"\s+reported below it, and\s+\*\*(\w+)\*\* with no figure", _groups_2025),
+    "rounding": (r"Poland in 2018 \((\d\.\d{3})%, shown as (\d\.\d\d)\) counts as\s+\*below\* 2%.*?"
+                 r"Counting rounded figures would add Poland and give (\d+) Allies in 2018 instead of (\d+)",
+                 _rounding),
+    "exactly-2-2025": (r"\*\*(\w+)\*\* Allies are reported at exactly \*\*2\.00\*\* \(([^)]*)\)",
+                       _exactly_two_2025),
+    "canada-rank": (r"Canada \(1\.47%\) was the \*\*(\w+) lowest\*\* of the (\d+) Allies with a figure, with"
+                    r"\s+([A-Z][\w ,\n]+?) below it", _canada_rank),
+    "term-counts": (r"When his first term began in 2017, \*\*(\d+)\*\* Allies were at or above 2%; in 2020,"
+                    r" its last full year,\s+\*\*(\d+)\*\* were; in 2024e, \*\*(\d+)\*\*", _term_counts),
     "weak-2025": (r"One of the (\d+), (\w+) \((\d\.\d\d)%\), rests on a single\s+lower-quality",
                   _weak_2025),
     "bar-description": (r"(\d+) in 2014,\s+staying between (\d+) and (\d+) until 2023, then (\d+)"
@@ -354,10 +392,28 @@ CONTEXT_2032 = ("draft", "earlier government")
 CONTEXT_CRIMEA = ("summary",)
 
 
+# Framings the review corrected (issue 9, items 4, 6, 12): keep the new wording, never the old.
+WORDING: prose_claims.Wording = {
+    "sipri-definition": (("neither is simply \"broader\"",),
+                         ("broader than NATO", "definition is broader", "military spending is **broader**")),
+    "2029-review": (("The trajectory and balance of spending under this plan will be reviewed in 2029",),
+                    ("in light of the strategic environment",)),
+    "balance": (("I'm the one that got them to pay 2%", "fifth lowest"), ()),
+    "rounding-rule": (("compare the most precise figure we have with 2",), ()),
+}
+OLD_WORDING = (
+    "SIPRI's definition of military spending is **broader** than NATO's",
+    "NATO and SIPRI define and compile spending differently (SIPRI's definition is broader)",
+    'reviewed in **2029** "in light of the strategic environment and updated Capability Targets"',
+)
+
+
 def claim_problems(cells: list[str], data: Data) -> list[str]:
     """Every quoted number that disagrees with the data, or claim that is gone, as a message."""
     text = "\n\n".join(cells)
-    problems = prose_claims.claim_problems(text, CLAIMS, data, __name__, dotall={"scatter"})
+    problems = prose_claims.claim_problems(text, CLAIMS, data, __name__,
+                                           dotall={"scatter", "rounding", "canada-rank"})
+    problems += [f"wording: {p}" for p in prose_claims.wording_problems(text, WORDING)]
     for phrase in REQUIRED_PHRASES:
         if phrase not in text:
             problems.append(f"wording: {phrase!r} is missing from the lesson")
@@ -434,11 +490,20 @@ def test_lesson_prose_agrees_with_the_data() -> None:
         # The Crimea phrase was once given as the Wales Declaration's own words.
         ("NATO's leaders met in Wales in September 2014 and adopted the **Defence Investment Pledge**."
          " The\ndeclaration opens on \"Russia's aggressive actions against Ukraine\" (Wales Summit"
-         " Declaration,\ncopy on Scribd); NATO's later summary of the pledge, as quoted on ASEAN NOW,"
-         " says the leaders acted\n\"in response to Russia's illegal annexation of Crimea\".",
+         " Declaration,\nUK government copy).",
          "NATO's leaders met in Wales in September 2014, \"in response to Russia's illegal annexation"
          " of\nCrimea\" in NATO's own words, and adopted the **Defence Investment Pledge**.", "wording"),
         ("2014 the Alliance had 28 members", "2014 the Alliance had 32 members", "members-2014"),
+        ("Poland in 2018 (1.996%, shown as 2.00)", "Poland in 2018 (1.995%, shown as 2.00)", "rounding"),
+        ("give 5 Allies in 2018 instead of 4", "give 4 Allies in 2018 instead of 4", "rounding"),
+        ("**six** Allies are reported at exactly", "**five** Allies are reported at exactly",
+         "exactly-2-2025"),
+        ("was the **fifth lowest** of the 31", "was the **third lowest** of the 31", "canada-rank"),
+        ("the **fifth lowest** of the 31 Allies", "the **fifth lowest** of the 32 Allies", "canada-rank"),
+        ("When his first term began in 2017, **3** Allies", "When his first term began in 2017, **4** Allies",
+         "term-counts"),
+        ("in 2020, its last full year,\n**8** were", "in 2020, its last full year,\n**10** were",
+         "term-counts"),
         # The 2025e cells were once said to come from news reports only.
         ("**news\nreports, or for a few Allies public transcriptions of NATO's table, quoted",
          "**news\nreports quoted", "sources-2025"),
@@ -530,12 +595,28 @@ def test_quiz_canada_2024e_is_the_data_and_old_editions_are_wrong() -> None:
         assert not bank().answer("q4", d.revision("Canada", 2024, edition)).correct
 
 
-def test_quiz_revision_order_is_the_data() -> None:
+def test_quiz_revision_matches_are_the_data() -> None:
+    """q6 pairs each country and publication with its 2024 figure, read from nato_revisions."""
     d = course_data()
-    editions = bank().question("q6").items
-    by_value = sorted(editions, key=lambda e: d.revision("Canada", 2024, e))
-    assert not any(math.isnan(d.revision("Canada", 2024, e)) for e in editions)
-    assert bank().answer("q6", by_value).score == 1.0
+    editions = {"NATO 2024 edition (June 2024)": JUNE_2024, "NATO 2025 edition (Aug 2025)": AUG_2025,
+                "Secretary General's Annual Report (April 2025)": APRIL_2025}
+    question = bank().question("q6")
+    answer = {}
+    for left in question.lefts():
+        country, edition = left.split(", ", 1)
+        value = d.revision(country, 2024, editions[edition])
+        assert not math.isnan(value), left
+        answer[left] = f"{value:.2f}"
+    assert bank().answer("q6", answer).score == 1.0
+    # Issue 9, item 11: the old ordering question could be answered by date alone; these cannot.
+    assert d.revision("Poland", 2024, JUNE_2024) > d.revision("Poland", 2024, AUG_2025)
+
+
+def test_quiz_canada_ranking_is_the_data() -> None:
+    """q11 checks Trump's 'a place called Canada' against 2024e: the order must be the data's."""
+    d = course_data()
+    items = bank().question("q11").items
+    assert bank().answer("q11", sorted(items, key=lambda c: d.pct(c, 2024))).score == 1.0
 
 
 def test_quiz_sipri_statement_is_false_in_the_data() -> None:
@@ -552,3 +633,33 @@ def test_quiz_sipri_statement_is_false_in_the_data() -> None:
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
     """The common mistakes the lesson warns about are not accepted by the bank."""
     assert not bank().answer(question, response).correct
+
+
+def test_corrected_framings_stay_corrected() -> None:
+    assert prose_claims.wording_problems("\n\n".join(lesson_markdown()), WORDING) == []
+
+
+@pytest.mark.parametrize("old", OLD_WORDING)
+def test_the_old_framing_is_reported(old: str) -> None:
+    """Issue 9: the text before the review (SIPRI 'broader', the 2029 review via a newsletter) fails."""
+    text = "\n\n".join(lesson_markdown())
+    assert prose_claims.wording_problems(text + "\n" + old, WORDING)
+
+
+def broader_claims(text: str) -> list[str]:
+    """Sentences calling SIPRI's definition simply broader than NATO's (issue 9, item 4)."""
+    flat = " ".join(text.split())
+    sentences = re.split(r"(?<=[.!?])\s", flat)
+    return [s for s in sentences if "broader" in s and "neither is simply" not in s.lower()]
+
+
+def test_sipri_is_never_called_broader_anywhere() -> None:
+    """Lesson 03, its quiz, ex03 and the data description say 'defined and compiled differently'."""
+    repo = NOTEBOOK.parents[1]
+    texts = [(repo / "text" / "lessons" / "03-who-pays.md").read_text("utf-8"),
+             (repo / "text" / "solutions" / "ex03-who-pays.md").read_text("utf-8"),
+             (repo / "data" / "README.md").read_text("utf-8"),
+             (repo / "data" / "datapackage.json").read_text("utf-8"),
+             decode_bank_text(repo / "lessons" / "quizzes" / "03-who-pays.yaml")]
+    assert [c for t in texts for c in broader_claims(t)] == []
+    assert broader_claims("SIPRI's definition of military spending is **broader** than NATO's.")

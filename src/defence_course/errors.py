@@ -7,3 +7,7 @@ class DefenceCourseError(Exception):
     Messages are written for the person who can fix the problem (a learner, an
     instructor editing a content file), and say what to change.
     """
+
+
+class DataNotFoundError(DefenceCourseError):
+    """The data folder, its datapackage.json or one of its CSV files cannot be found."""

@@ -153,6 +153,10 @@ def rgb_hex(css: str) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
+Q1_WRONG = ("The figure comes from SIPRI's database rather than from NATO's own defence"
+            " expenditure report")
+
+
 @pytest.mark.browser
 def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -> None:
     """The start-here lesson (one question of each type): axe, keyboard path, focus, dark theme."""
@@ -184,15 +188,15 @@ def test_quiz_is_accessible_in_real_jupyterlab(lab_page: Any, jupyterlab: Any) -
 
     # 3. Answer with the keyboard only: wrong, partly right, wrong (typed), right, no answer.
     q1 = question(page, "q1")
-    space_on(page, q1.get_by_role("radio", name="Ursula von der Leyen", exact=True))
+    space_on(page, q1.get_by_role("radio", name=Q1_WRONG, exact=True))
     press_check(page, "q1", "✘ Not quite")
-    space_on(page, question(page, "q2").get_by_role("checkbox", name="Austria", exact=True))
+    space_on(page, question(page, "q2").get_by_role("checkbox", name='source("nato_spending")', exact=True))
     press_check(page, "q2", "◑ Partly right")
     question(page, "q3").get_by_role("textbox").focus()
-    page.keyboard.type("2032")  # digits are not taken by JupyterLab's command-mode shortcuts
+    page.keyboard.type("1")  # digits are not taken by JupyterLab's command-mode shortcuts
     press_check(page, "q3", "✘ Not quite")
     # What was graded is what was typed, all of it, even when Check follows at once.
-    expect(question(page, "q3").locator(".dc-verdict")).to_contain_text("2032 (year)")
+    expect(question(page, "q3").locator(".dc-verdict")).to_contain_text("1 datasets")
     space_on(page, question(page, "q4").get_by_role("radio", name="False", exact=True))
     press_check(page, "q4", "✔ Correct")
     press_check(page, "q6", "Note:")

@@ -12,16 +12,22 @@ from tests.browser.jlab import JupyterLab, error_outputs, notebook, open_noteboo
 
 BANK = "00-start-here"
 ORDER = [
-    "NATO's Wales Summit Defence Investment Pledge",
-    "The Council adopts the SAFE regulation (EUR 150 billion in loans)",
-    "Canada and the EU sign their Security and Defence Partnership",
-    "NATO's Hague Summit Declaration (5% of GDP by 2035)",
+    "Read the question and the name of the result it asks you to define",
+    "Replace the ... placeholder with your code and run the cell",
+    "Run the check cell below it and read what it says",
+    "Save the notebook and hand in the .ipynb file",
 ]
+Q1_RIGHT = ("NATO published the figure before the year's accounts were final, so a later edition"
+            " may revise it")
+Q1_WRONG = ("The figure comes from SIPRI's database rather than from NATO's own defence"
+            " expenditure report")
+Q2_RIGHT = ['source("nato_spending")', 'describe("nato_spending")', 'The edition column of each row',
+            'data/datapackage.json']
 MATCHES = {
-    "Kaja Kallas": "High Representative of the EU / Vice-President of the Commission",
-    "António Costa": "President of the European Council",
-    "Ursula von der Leyen": "President of the European Commission",
-    "Mark Carney": "Prime Minister of Canada",
+    "load(name)": "A typed, checked table from data/",
+    "source(name)": "A short citation for a table or a plot",
+    "describe(name)": "Every source, licence, caveat and column explained",
+    "show_progress()": "A bar per lesson with your quiz results",
 }
 
 
@@ -87,25 +93,25 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     assert error_outputs(page) == []
 
     q1 = question(page, "q1")
-    q1.get_by_role("radio", name="Ursula von der Leyen", exact=True).check()
+    q1.get_by_role("radio", name=Q1_WRONG, exact=True).check()
     check(page, "q1", "✘ Not quite", "Why:", "Source:")
-    q1.get_by_role("radio", name="Kaja Kallas", exact=True).check()
-    check(page, "q1", "✔ Correct", "Why:", "EEAS")
+    q1.get_by_role("radio", name=Q1_RIGHT, exact=True).check()
+    check(page, "q1", "✔ Correct", "Why:", "NATO")
 
-    ticked(page, "q2", ["Austria", "Malta", "Finland"])
-    check(page, "q2", "Partly right", "Finland joined NATO")
-    ticked(page, "q2", ["Austria", "Cyprus", "Ireland", "Malta"])
+    ticked(page, "q2", ['source("nato_spending")', 'data/datapackage.json', "show_progress()"])
+    check(page, "q2", "Partly right", "your own quiz results")
+    ticked(page, "q2", Q2_RIGHT)
     check(page, "q2", "✔ Correct", "Why:")
 
     entry = question(page, "q3").get_by_role("textbox")
-    entry.fill("2032")
-    check(page, "q3", "✘ Not quite", "Rutte")
-    entry.fill("2035")
+    entry.fill("1")
+    check(page, "q3", "✘ Not quite", "nato_spending")
+    entry.fill("6")
     check(page, "q3", "✔ Correct", "Why:")
 
     q4 = question(page, "q4")
     q4.get_by_role("radio", name="True", exact=True).check()
-    check(page, "q4", "✘ Not quite", "up to")
+    check(page, "q4", "✘ Not quite", "hidden checks")
     q4.get_by_role("radio", name="False", exact=True).check()
     check(page, "q4", "✔ Correct", "Why:")
 
@@ -115,8 +121,7 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     check(page, "q5", "✔ Correct", "Why:")
 
     q6 = question(page, "q6")
-    wrong = {**MATCHES, "Kaja Kallas": MATCHES["António Costa"],
-             "António Costa": MATCHES["Kaja Kallas"]}
+    wrong = {**MATCHES, "load(name)": MATCHES["source(name)"], "source(name)": MATCHES["load(name)"]}
     for left, right in wrong.items():
         q6.get_by_role("combobox", name=left).select_option(value=right)
     check(page, "q6", "Partly right", "2 of 4 matches")
@@ -156,7 +161,7 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
     radios = q1.get_by_role("radio")
     labels = [radios.nth(i).evaluate("r => r.closest('label').textContent.trim()")
               for i in range(radios.count())]
-    wrong = next(label for label in reversed(labels) if label != "Kaja Kallas")
+    wrong = next(label for label in reversed(labels) if label != Q1_RIGHT)
     focused = "document.activeElement.closest('label') ? document.activeElement.closest('label')"
     focused += ".textContent.trim() : ''"
     radios.first.focus()
@@ -175,10 +180,10 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
     expect(q1.locator(".dc-feedback")).to_contain_text("✘")
     for _ in range(len(labels) + 1):
         page.keyboard.press("Shift+Tab")
-        if page.evaluate(focused) == "Kaja Kallas":
+        if page.evaluate(focused) == Q1_RIGHT:
             break
     page.keyboard.press("Space")
-    assert q1.get_by_role("radio", name="Kaja Kallas", exact=True).is_checked()
+    assert q1.get_by_role("radio", name=Q1_RIGHT, exact=True).is_checked()
     for _ in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('dc-check')"):

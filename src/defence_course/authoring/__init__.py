@@ -1,0 +1,1 @@
+"""Authoring the course: exercises generated from solutions, and the learners' release bundle."""

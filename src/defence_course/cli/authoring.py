@@ -1,0 +1,56 @@
+"""`defence-course make-exercises` and `release`: generating exercises, building the learners' bundle."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from defence_course.paths import course_root
+
+
+def add_authoring_commands(subcommands: Any) -> None:
+    """Register `make-exercises` and `release`."""
+    make = subcommands.add_parser(
+        "make-exercises", help="regenerate exercises/ from solutions/ and instructor/checks/",
+        description="Write exercises/exNN-slug.ipynb (solutions stripped) and "
+                    "exercises/checks/exNN-slug.yaml (public checks, hashed) for every solution.")
+    make.add_argument("names", nargs="*", help="exercise stems (default: all)")
+    make.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 when a committed exercise is stale")
+    make.add_argument("--course", type=Path, default=None, help="the course folder")
+    make.set_defaults(handler=_make_exercises)
+
+    release = subcommands.add_parser(
+        "release", help="build the student bundle (no solutions, hidden checks or answer keys)")
+    release.add_argument("out_dir", type=Path, help="the folder to create")
+    release.add_argument("--course", type=Path, default=None, help="the course folder")
+    release.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists")
+    release.set_defaults(handler=_release)
+
+
+def _make_exercises(args: argparse.Namespace) -> int:
+    from defence_course.authoring.exercises import make_exercises
+
+    root = (args.course or course_root()).resolve()
+    changed = make_exercises(root, check=args.check, names=args.names or None)
+    if args.check:
+        for path in changed:
+            print(f"stale: {path} (run `defence-course make-exercises`)", file=sys.stderr)
+        return 1 if changed else 0
+    for path in changed:
+        print(f"wrote {path}")
+    if not changed:
+        print("exercises are up to date")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from defence_course.authoring.release import release
+
+    root = (args.course or course_root()).resolve()
+    files = release(root, args.out_dir, force=args.force)
+    print(f"released {len(files)} files to {os.fspath(args.out_dir)}")
+    return 0

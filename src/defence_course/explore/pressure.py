@@ -1,0 +1,194 @@
+"""Lesson 04's what-if model: from each Ally's latest NATO figure to the Hague's 3.5% core target.
+
+The arithmetic (gap, straight-path rise, money behind a share) is plain functions, tested on their
+own; `gap_explorer()` puts sliders on them for the lesson, with the model's assumptions on screen.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from string import Template
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from defence_course.data import load
+
+# Hague Summit Declaration, 25 June 2025: "at least 3.5% of GDP annually ... by 2035" for core defence.
+CORE_TARGET = 3.5
+DEADLINE = 2035
+# A default for the growth slider only, not a forecast: the learner moves it.
+DEFAULT_GROWTH = 1.5
+
+
+class ModelError(ValueError):
+    """An input the model cannot use (a deadline not after the start year, a share of zero)."""
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def gap_to_target(latest: float | None, target: float = CORE_TARGET) -> float | None:
+    """Percentage points of GDP still to go: 0 when already there, None when there is no figure."""
+    if _missing(latest):
+        return None
+    return max(0.0, target - float(latest))  # type: ignore[arg-type]
+
+
+def yearly_rise(latest: float | None, from_year: int, target: float = CORE_TARGET,
+                by_year: int = DEADLINE) -> float | None:
+    """The rise per year (points of GDP) a straight line from `latest` to `target` by `by_year` needs."""
+    if by_year <= from_year:
+        raise ModelError(f"the deadline ({by_year}) must come after the latest figure's year"
+                         f" ({from_year})")
+    gap = gap_to_target(latest, target)
+    return None if gap is None else gap / (by_year - from_year)
+
+
+def money_index(share_now: float, share_then: float, growth_pct: float, years: int) -> float:
+    """Money behind `share_then` after `years` of real GDP growth, as an index (today's money = 100).
+
+    Why: a share of GDP is not an amount; the same share of a growing economy is more money.
+    """
+    if share_now <= 0:
+        raise ModelError(f"today's share must be above 0 to compare with it, got {share_now}")
+    return 100 * share_then / share_now * (1 + growth_pct / 100) ** years
+
+
+def latest_figures(nato: pd.DataFrame) -> pd.DataFrame:
+    """Each Ally's most recent figure in NATO's table (an Ally with none, like Iceland, is left out)."""
+    allies = nato[~nato["is_aggregate"]].dropna(subset=["pct_gdp"])
+    latest = allies.sort_values("year").groupby("country").tail(1)
+    return latest.set_index("country")[["year", "pct_gdp", "is_estimate"]].sort_index()
+
+
+def gap_table(nato: pd.DataFrame, target: float = CORE_TARGET, by_year: int = DEADLINE) -> pd.DataFrame:
+    """Latest figure, gap to `target` and the straight-path yearly rise for every Ally with a figure."""
+    table = latest_figures(nato)
+    table["gap"] = [gap_to_target(p, target) for p in table["pct_gdp"]]
+    table["rise_per_year"] = [yearly_rise(p, int(y), target, by_year)
+                              for p, y in zip(table["pct_gdp"], table["year"], strict=True)]
+    return table.sort_values(["gap", "pct_gdp"], ascending=[False, True])
+
+
+def straight_path(latest: float, from_year: int, target: float = CORE_TARGET,
+                  by_year: int = DEADLINE) -> pd.Series:
+    """The share of GDP each year on a straight line to `target` (flat if already there)."""
+    rise = yearly_rise(latest, from_year, target, by_year) or 0.0
+    years = range(from_year, by_year + 1)
+    return pd.Series([latest + rise * (y - from_year) for y in years], index=list(years), name="path")
+
+
+def largest_yearly_rise(nato: pd.DataFrame, country: str) -> tuple[float, int] | None:
+    """The Ally's largest rise from one year to the next in the table, and the year it ended."""
+    series = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
+    rises = series.diff().dropna()
+    if rises.empty:
+        return None
+    return float(rises.max()), int(rises.idxmax())
+
+
+_ASSUMPTIONS = (
+    "Start: the Ally's latest figure in NATO's table (NATO 2025 edition, Aug 2025; 2024 and 2025 "
+    "are estimates, and a 2025 figure is one that news reports quoted).",
+    "Target: a share of GDP for core defence, NATO's definition (the Hague's 'at least 3.5%'); "
+    "the 'up to 1.5%' for related spending is not in the model.",
+    "Path: a straight line, the same rise every year, to the deadline; real plans need not be "
+    "straight.",
+    "Money: real GDP grows at the same rate every year; amounts are an index (today = 100) in "
+    "today's prices, not dollars: the course has no GDP figures.",
+)
+
+_HEAD = Template("<p><b>$country</b>: $latest% of GDP in $year$estimate. Target: $target% by $by_year.</p>")
+_GAP = Template("Gap to the target: <b>$gap</b> percentage points of GDP.")
+_PATH = Template("Straight path: <b>+$rise</b> points a year for $years years.")
+_NO_PATH = Template("No rise needed: $country is already at or above $target%.")
+_RECORD = Template("For comparison, $country's largest one-year rise in the table: $record.")
+_MONEY = Template("Money behind the share in $by_year at $growth% real GDP growth a year (today = 100): "
+                  "<b>$money_target</b> on the path to $target%, <b>$money_same</b> if the share stays "
+                  "at $latest%.")
+_MONEY_SAME = Template("Money behind the share in $by_year at $growth% real GDP growth a year "
+                       "(today = 100): <b>$money_same</b> if the share stays at $latest%.")
+_REPORT = Template("<div class='dc-pressure' role='status'>$head<ul>$items</ul>"
+                   "<p><b>Assumptions</b></p><ul>$assumptions</ul></div>")
+
+
+def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growth: float) -> str:
+    """The explorer's text for one Ally, as escaped HTML (numbers only come from the model)."""
+    row = latest_figures(nato).loc[country]
+    latest, year = float(row["pct_gdp"]), int(row["year"])
+    gap = gap_to_target(latest, target) or 0.0
+    record = largest_yearly_rise(nato, country)
+    years = by_year - year
+    values = {
+        "country": country, "latest": f"{latest:.2f}", "year": str(year),
+        "estimate": " (estimate)" if bool(row["is_estimate"]) else "",
+        "target": f"{target:.1f}", "by_year": str(by_year), "gap": f"{gap:.2f}",
+        "rise": f"{yearly_rise(latest, year, target, by_year) or 0.0:.2f}", "years": str(years),
+        "record": "none" if record is None else f"+{record[0]:.2f} points (to {record[1]})",
+        "growth": f"{growth:.1f}",
+        "money_target": f"{money_index(latest, max(latest, target), growth, years):.0f}",
+        "money_same": f"{money_index(latest, latest, growth, years):.0f}",
+    }
+    escaped = {k: html.escape(v) for k, v in values.items()}
+    lines = [_GAP, _PATH, _RECORD, _MONEY] if gap > 0 else [_GAP, _NO_PATH, _RECORD, _MONEY_SAME]
+    items = "".join(f"<li>{line.substitute(escaped)}</li>" for line in lines)
+    assumptions = "".join(f"<li>{html.escape(a)}</li>" for a in _ASSUMPTIONS)
+    return _REPORT.substitute(head=_HEAD.substitute(escaped), items=items, assumptions=assumptions)
+
+
+def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None:
+    """The Ally's NATO series and the straight path to the target, with the target line."""
+    history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
+    path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.plot(history.index, history.values, label=f"{country}: NATO figures (2024, 2025 estimates)")
+    ax.plot(path.index, path.values, linestyle="--", marker="", label="Straight path to the target")
+    ax.axhline(target, color="black", linestyle=":", marker="", linewidth=1.5,
+               label=f"Target: {target:.1f}% of GDP")
+    ax.axhline(2, color="0.5", linestyle="-.", marker="", linewidth=1, label="2% guideline")
+    ax.set_title(f"{country}: from the latest figure to {target:.1f}% by {by_year}")
+    ax.set_xlabel("Year")
+    ax.set_ylabel("% of GDP")
+    ax.set_ylim(0, max(5.0, float(history.max()) + 0.5))
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    display(fig)  # not plt.show(): it also works, silently, where no display backend is set
+    plt.close(fig)
+
+
+def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada") -> widgets.VBox:
+    """Sliders for the target, the deadline and GDP growth, with one Ally's gap, path and money."""
+    nato = load("nato_spending") if nato is None else nato
+    names = list(latest_figures(nato).index)
+    picker = widgets.Dropdown(options=names, value=country if country in names else names[0],
+                              description="Ally")
+    target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description="Target %",
+                                 readout_format=".1f", continuous_update=False)
+    by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description="Deadline",
+                                continuous_update=False)
+    growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=-1.0, max=4.0, step=0.5,
+                                 description="GDP growth %", readout_format=".1f",
+                                 continuous_update=False, style={"description_width": "initial"})
+    report = widgets.HTML()
+    chart = widgets.Output()
+
+    def redraw(_change: object = None) -> None:
+        report.value = _report(nato, picker.value, target.value, by_year.value, growth.value)
+        chart.clear_output(wait=True)
+        with chart:
+            _plot(nato, picker.value, target.value, by_year.value)
+
+    for control in (picker, target, by_year, growth):
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([picker, target]), widgets.HBox([by_year, growth]), chart, report])
+
+
+def gap_explorer(country: str = "Canada") -> None:
+    """Show the what-if explorer for lesson 04, starting on `country`."""
+    display(build_gap_explorer(country=country))

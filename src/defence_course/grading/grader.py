@@ -1,0 +1,324 @@
+"""`grade()`: a class folder in, grades out; resumes where an interrupted run stopped."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import importlib.util
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defence_course.grading.journal import JOURNAL_VERSION, Journal
+from defence_course.grading.outputs import Summary, read_manual, write_outputs
+from defence_course.grading.rows import build_job, rows_for_problem, rows_for_run
+from defence_course.grading.sandbox import Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
+from defence_course.grading.spec import ExerciseSpec, load_spec
+from defence_course.grading.submissions import (
+    GradingError,
+    Submission,
+    SubmissionProblem,
+    discover,
+    parse_notebook,
+    read_submission,
+)
+from defence_course.locking import LockBusyError, file_lock
+from defence_course.paths import course_root, grading_data_dir
+
+__all__ = ["GradingPaths", "ResumePlan", "SandboxPool", "grade"]
+
+
+def _preload_modules(root: Path, exercise: str) -> tuple[str, ...]:
+    """Modules the solution imports (read in the trusted parent), to import once per zygote."""
+    names = ["pandas", "numpy", "IPython.core.inputtransformer2"]  # the last for %magic lines
+    path = root / "solutions" / f"{exercise}.ipynb"
+    with contextlib.suppress(OSError, ValueError, SubmissionProblem):
+        for cell in parse_notebook(path.read_bytes()).code_cells:
+            with contextlib.suppress(SyntaxError, ValueError):
+                for node in ast.walk(ast.parse(cell)):
+                    if isinstance(node, ast.Import):
+                        names += [a.name for a in node.names]
+                    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        names.append(node.module)
+    keep = []
+    for name in dict.fromkeys(names):
+        with contextlib.suppress(ImportError, ValueError):
+            if importlib.util.find_spec(name.split(".")[0]) is not None:
+                keep.append(name)
+    return tuple(keep)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Progress:
+    """A rich progress bar on a terminal; silence otherwise (logs and CI stay clean)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self._bar: Any = None
+        if enabled and total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                                 TimeRemainingColumn(), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("grading", total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+@dataclass(frozen=True)
+class GradingPaths:
+    """Every file and folder one `grade` run reads or writes, checked before anything runs."""
+
+    spec: Path
+    submissions: Path
+    out: Path
+    feedback: Path
+    manual: Path
+
+    @classmethod
+    def resolve(cls, root: Path, exercise: str, submissions: Path, out: Path,
+                feedback: Path | None, manual: Path | None) -> GradingPaths:
+        """Fill in the defaults and refuse outputs the run would itself treat as submissions."""
+        spec_path = root / "instructor" / "checks" / f"{exercise}.yaml"
+        if not spec_path.is_file():
+            known = sorted(p.stem for p in (root / "instructor" / "checks").glob("*.yaml"))
+            raise GradingError(f"no instructor checks for {exercise!r} ({spec_path}); known "
+                               f"exercises: {', '.join(known) or 'none'}")
+        out = out.resolve()
+        if out.suffix.lower() != ".csv":
+            raise GradingError(f"--out must name a .csv file, got {out}")
+        submissions = submissions.resolve()
+        feedback = (feedback or out.parent / f"feedback-{exercise}").resolve()
+        manual = (manual or out.parent / "manual.csv").resolve()
+        for folder, label in ((out.parent, "--out"), (feedback, "--feedback")):
+            if folder == submissions or submissions in folder.parents:
+                raise GradingError(f"{label} must not be inside the submissions folder "
+                                   f"{submissions}")
+        return cls(spec_path, submissions, out, feedback, manual)
+
+    def journal(self, exercise: str) -> Journal:
+        """The hidden resume folder beside grades.csv (one per output and exercise)."""
+        return Journal(self.out.parent / f".{self.out.stem}.{exercise}.state")
+
+
+@dataclass
+class ResumePlan:
+    """Who is kept from an earlier run (same file, same checks) and who is graded now."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    todo: list[tuple[Submission, bytes | None]] = field(default_factory=list)
+
+    @classmethod
+    def make(cls, students: list[Submission], journal: Journal, fingerprint: str) -> ResumePlan:
+        """Read every submission once (for its hash) and compare with the journal."""
+        plan = cls()
+        for sub in students:
+            data = None
+            if sub.path is not None:
+                try:
+                    data = read_submission(sub.path)
+                except SubmissionProblem as problem:
+                    sub = Submission(sub.student, None, str(problem))
+            record = journal.load(sub.student)
+            if (record and data is not None and record.get("sha256") == _sha256(data)
+                    and record.get("fingerprint") == fingerprint):
+                plan.records[sub.student] = record
+            else:
+                plan.todo.append((sub, data))
+        return plan
+
+    @property
+    def needs_sandbox(self) -> bool:
+        """True when some submission's code will run."""
+        return any(data is not None for _, data in self.todo)
+
+
+class SandboxPool:
+    """Up to `size` sandboxes, started on first use and shared by the grading threads."""
+
+    def __init__(self, config: SandboxConfig, size: int) -> None:
+        self.config = config
+        self.size = size
+        self._idle: queue.Queue[Sandbox] = queue.Queue()
+        self.started: list[Sandbox] = []
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Sandbox:
+        """An idle sandbox, a newly started one while under `size`, or wait for one."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            box = None
+            if len(self.started) < self.size:
+                box = Sandbox(self.config, len(self.started))
+                self.started.append(box)
+        if box is None:
+            return self._idle.get()
+        box.start()
+        return box
+
+    def release(self, box: Sandbox) -> None:
+        """Give a sandbox back for the next submission."""
+        self._idle.put(box)
+
+    def close(self) -> None:
+        """Stop every sandbox (and what runs in it)."""
+        for box in self.started:
+            box.close()
+
+
+@dataclass
+class _Run:
+    """One run's fixed inputs, shared by the threads that grade submissions."""
+
+    spec: ExerciseSpec
+    fingerprint: str
+    pool: SandboxPool
+    interrupted: threading.Event = field(default_factory=threading.Event)
+
+    def record(self, sub: Submission, data: bytes | None, rows: list[dict[str, Any]],
+               begun: float, manual_answers: dict[str, str] | None = None,
+               output: str = "") -> dict[str, Any]:
+        """The journal record of one finished student."""
+        return {"version": JOURNAL_VERSION, "student": sub.student, "exercise": self.spec.exercise,
+                "sha256": _sha256(data) if data is not None else "",
+                "fingerprint": self.fingerprint, "rows": rows,
+                "manual_answers": manual_answers or {}, "output_tail": output,
+                "started_at": begun, "finished_at": time.time(), "grader_pid": os.getpid()}
+
+    def work(self, sub: Submission, data: bytes | None) -> dict[str, Any]:
+        """Grade one student; a grader bug becomes that student's error rows, not a crash."""
+        try:
+            return self.grade_one(sub, data)
+        except (KeyboardInterrupt, SandboxError):
+            raise
+        except Exception as error:  # a grader bug must not stop the class: report it in the rows
+            message = f"the grader failed on this submission ({type(error).__name__}: {error})"
+            record = self.record(sub, None, rows_for_problem(sub.student, self.spec,
+                                                             message[:300]), time.time())
+            return record
+
+    def grade_one(self, sub: Submission, data: bytes | None) -> dict[str, Any]:
+        """Parse, run in a sandbox, and grade one submission."""
+        begun = time.time()
+        if data is None:
+            return self.record(sub, data, rows_for_problem(sub.student, self.spec, sub.problem),
+                               begun)
+        try:
+            parsed = parse_notebook(data)
+        except SubmissionProblem as problem:
+            return self.record(sub, data, rows_for_problem(sub.student, self.spec, str(problem)),
+                               begun)
+        box = self.pool.acquire()
+        try:
+            run = box.run(build_job(parsed, self.spec))
+        finally:
+            self.pool.release(box)
+        if self.interrupted.is_set():
+            raise KeyboardInterrupt
+        rows = rows_for_run(sub.student, self.spec, parsed, run)
+        manual_answers = {r["question"]: parsed.texts.get(r["question"], "")
+                          for r in rows if r["status"] == "manual"}
+        return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:])
+
+
+def _sandbox_config(root: Path, exercise: str, todo: list[tuple[Submission, bytes | None]],
+                    mode: str, limits: Limits) -> SandboxConfig:
+    """The sandboxes' settings, with the modules worth importing once per zygote."""
+    preload = _preload_modules(root, exercise)
+    if any(data is not None and b"matplotlib" in data for _, data in todo) and \
+            importlib.util.find_spec("matplotlib") is not None:
+        # Importing pyplot costs ~0.4 s (font cache) per process: pay it once per sandbox.
+        preload = (*preload, "matplotlib.pyplot")
+    return SandboxConfig(mode, limits, grading_data_dir(root), preload)
+
+
+def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jobs: int,
+             show: bool) -> None:
+    """Grade the students still to do in parallel, saving each to the journal as it finishes."""
+    bar = _Progress(len(plan.todo), show)
+    executor = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        pending: set[Future[dict[str, Any]]] = {executor.submit(run.work, s, d)
+                                                for s, d in plan.todo}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                record = future.result()
+                journal.save(record)
+                plan.records[record["student"]] = record
+                summary.graded_now += 1
+                bar.advance()
+    except KeyboardInterrupt:
+        run.interrupted.set()
+        summary.interrupted = True
+        executor.shutdown(wait=False, cancel_futures=True)
+        run.pool.close()
+    finally:
+        bar.close()
+        executor.shutdown(wait=not run.interrupted.is_set(), cancel_futures=True)
+        run.pool.close()
+
+
+def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = None,
+          limits: Limits | None = None, feedback: Path | None = None, regrade: bool = False,
+          manual: Path | None = None, sandbox: str = "auto", root: Path | None = None,
+          progress: bool | None = None, warn: Callable[[str], None] | None = None) -> Summary:
+    """Grade a class folder for one exercise; see docs/grading.md for every file it writes."""
+    root = (root or course_root()).resolve()
+    paths = GradingPaths.resolve(root, exercise, submissions, out, feedback, manual)
+    spec = load_spec(paths.spec)
+    limits = limits or Limits()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
+    existing_manual = read_manual(paths.manual)
+    journal = paths.journal(exercise)
+    lock = journal.folder.with_name(journal.folder.name + ".lock")
+    busy = (f"another `grade` run is writing {lock.name[1:-5]} (lock {lock}); wait for it to "
+            "finish")
+    try:
+        with file_lock(lock, timeout=0, busy=busy):
+            if regrade:
+                journal.clear()
+            students = discover(paths.submissions, exercise)
+            fingerprint = spec.fingerprint()
+            summary = Summary(max_points=spec.max_points)
+            plan = ResumePlan.make(students, journal, fingerprint)
+            summary.resumed = len(plan.records)
+            mode = "none"
+            if plan.needs_sandbox:
+                mode, warning = choose_mode(sandbox)
+                if warning:
+                    warn(warning)
+                    summary.warnings.append(warning)
+            summary.sandbox = f"{mode}, {jobs} job(s), timeout {limits.timeout:g} s, memory " \
+                              f"{limits.memory_bytes / 2**30:g} GiB"
+            config = _sandbox_config(root, exercise, plan.todo, mode, limits)
+            run = _Run(spec, fingerprint, SandboxPool(config, jobs))
+            show = sys.stderr.isatty() if progress is None else progress
+            _run_all(run, plan, journal, summary, jobs, show)
+            ordered = [plan.records[s.student] for s in students if s.student in plan.records]
+            write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
+                          existing_manual, summary)
+            return summary
+    except LockBusyError as error:
+        raise GradingError(str(error)) from None

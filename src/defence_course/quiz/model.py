@@ -1,0 +1,437 @@
+"""The quiz model: question types that grade a response and explain it, without widgets or files."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from defence_course.errors import DefenceCourseError
+
+# --------------------------------------------------------------------------- errors
+
+
+class QuizError(DefenceCourseError):
+    """Base class of the quiz errors, so a caller can catch every quiz problem at once."""
+
+
+class QuizFormatError(QuizError):
+    """A bank file is broken; the message names the file, line, question and field to fix."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | os.PathLike[str] | None = None,
+        question: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = str(file) if file is not None else None
+        self.question = question
+        self.field = field
+        self.line = line
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """Render `file:line: question 'q1', field 'options': problem` (parts that are known)."""
+        where = self.file or "<bank>"
+        if self.line is not None:
+            where += f":{self.line}"
+        context = ", ".join(
+            part for part in (
+                f"question {self.question!r}" if self.question is not None else "",
+                f"field {self.field!r}" if self.field is not None else "",
+            ) if part
+        )
+        return f"{where}: {context}: {self.problem}" if context else f"{where}: {self.problem}"
+
+
+class QuizNotFoundError(QuizError):
+    """A bank or question asked for by name does not exist."""
+
+
+class QuizResponseError(QuizError):
+    """A response does not have the shape the question needs (not a wrong answer: a malformed one)."""
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the explanation's facts come from; shown as a link after an attempt."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result of one attempt: what the learner sees, and what the progress file keeps."""
+
+    correct: bool
+    score: float
+    headline: str
+    details: tuple[str, ...] = ()
+    explanation: str = ""
+    source: Source | None = None
+
+    @property
+    def message(self) -> str:
+        """Headline and specific feedback as one text (the explanation is kept apart)."""
+        return "\n".join((self.headline, *self.details))
+
+    @property
+    def verdict(self) -> str:
+        """Icon and word, so the result never depends on colour alone."""
+        if self.correct:
+            return "✔ Correct"
+        if self.score > 0:
+            return "◑ Partly right"
+        return "✘ Not quite"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a single/multiple question, with the feedback shown when it is chosen."""
+
+    text: str
+    correct: bool = False
+    feedback: str = ""
+    code: str = ""
+    """A code snippet shown in a monospace block (jupyterquiz answers may be code only)."""
+
+
+@dataclass(frozen=True)
+class NumericRule:
+    """An interval of answers and what to say about them (first matching rule wins)."""
+
+    low: float
+    high: float
+    correct: bool
+    feedback: str = ""
+    high_open: bool = False
+
+    def matches(self, value: float) -> bool:
+        slack = 1e-9 * max(1.0, abs(self.low), abs(self.high))
+        if value < self.low - slack:
+            return False
+        if self.high_open:
+            return value < self.high - slack or (self.low == self.high and abs(value - self.low)
+                                                 <= slack)
+        return value <= self.high + slack
+
+
+def _seeded(items: Sequence[str], seed: str) -> list[str]:
+    """Shuffle with a string seed: the same order for every learner and every restart."""
+    order = list(items)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def _as_text(response: Any, what: str) -> str:
+    if not isinstance(response, str):
+        raise QuizResponseError(f"{what} must be text (one option), got {type(response).__name__}")
+    return response
+
+
+@dataclass(frozen=True)
+class Question:
+    """Common part of every question type; subclasses grade and describe their own answers."""
+
+    type: ClassVar[str] = ""
+    id: str
+    prompt: str
+    explanation: str
+    source: Source | None
+    shuffle: bool = False
+    seed: str = ""
+    code: str = ""
+    """A code block shown under the prompt, in monospace (jupyterquiz's `code`)."""
+
+    def grade(self, response: Any) -> Feedback:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _feedback(self, score: float, headline: str, details: Iterable[str] = ()) -> Feedback:
+        score = min(1.0, max(0.0, score))
+        return Feedback(
+            correct=score >= 1.0 - 1e-9,
+            score=round(score, 4),
+            headline=headline,
+            details=tuple(d for d in details if d),
+            explanation=self.explanation,
+            source=self.source,
+        )
+
+
+@dataclass(frozen=True)
+class SingleChoice(Question):
+    """Pick one option; `options` order may be shuffled with a fixed seed."""
+
+    type: ClassVar[str] = "single"
+    options: tuple[Option, ...] = ()
+
+    def choices(self) -> list[str]:
+        texts = [o.text for o in self.options]
+        return _seeded(texts, self.seed) if self.shuffle else texts
+
+    def _option(self, text: str) -> Option:
+        for option in self.options:
+            if option.text == text:
+                return option
+        raise QuizResponseError(
+            f"{text!r} is not an option of question {self.id!r}; options: "
+            + "; ".join(o.text for o in self.options)
+        )
+
+    def grade(self, response: Any) -> Feedback:
+        option = self._option(_as_text(response, "The answer"))
+        if option.correct:
+            return self._feedback(1.0, "That is right.", [option.feedback])
+        return self._feedback(0.0, "That is not the answer.", [option.feedback])
+
+
+@dataclass(frozen=True)
+class MultipleSelect(SingleChoice):
+    """Pick every right option; partial credit = (right picks - wrong picks) / right options."""
+
+    type: ClassVar[str] = "multiple"
+
+    def grade(self, response: Any) -> Feedback:
+        if isinstance(response, str) or not isinstance(response, Iterable):
+            raise QuizResponseError(
+                f"question {self.id!r} needs a list of option texts, got {type(response).__name__}"
+            )
+        chosen = [_as_text(r, "Each chosen option") for r in response]
+        if not chosen:
+            raise QuizResponseError("choose at least one option")
+        if len(set(chosen)) != len(chosen):
+            raise QuizResponseError("each option can be chosen once")
+        picked = [self._option(text) for text in chosen]
+        n_right = sum(o.correct for o in self.options)
+        hits = sum(o.correct for o in picked)
+        wrong = len(picked) - hits
+        score = max(0.0, (hits - wrong) / n_right)
+        headline = f"You chose {hits} of the {n_right} right options"
+        headline += f" and {wrong} wrong one{'s' if wrong != 1 else ''}." if wrong else "."
+        if hits == n_right and not wrong:
+            headline = f"All {n_right} right options, and nothing else."
+        details = [f"{o.text}: {o.feedback}" for o in picked if o.feedback]
+        return self._feedback(score, headline, details)
+
+
+@dataclass(frozen=True)
+class TrueFalse(Question):
+    """A statement to judge; responses are the texts 'True'/'False' (or Python booleans)."""
+
+    type: ClassVar[str] = "truefalse"
+    answer: bool = True
+    feedback_true: str = ""
+    feedback_false: str = ""
+
+    @staticmethod
+    def choices() -> list[str]:
+        return ["True", "False"]
+
+    def grade(self, response: Any) -> Feedback:
+        if isinstance(response, bool):
+            value = response
+        elif isinstance(response, str) and response.strip().lower() in ("true", "false"):
+            value = response.strip().lower() == "true"
+        else:
+            raise QuizResponseError(f"answer 'True' or 'False', got {response!r}")
+        said = self.feedback_true if value else self.feedback_false
+        word = "true" if self.answer else "false"
+        if value == self.answer:
+            return self._feedback(1.0, f"Yes: the statement is {word}.", [said])
+        return self._feedback(0.0, f"No: the statement is {word}.", [said])
+
+
+@dataclass(frozen=True)
+class Numeric(Question):
+    """A number, right within a tolerance or range; wrong answers say too low/too high."""
+
+    type: ClassVar[str] = "numeric"
+    rules: tuple[NumericRule, ...] = ()
+    unit: str = ""
+    precision: int | None = None
+    feedback_low: str = ""
+    feedback_high: str = ""
+    feedback_default: str = ""
+
+    def _rounded(self, value: float) -> float:
+        return float(f"{value:.{self.precision}g}") if self.precision else value
+
+    def grade(self, response: Any) -> Feedback:
+        if isinstance(response, bool) or not isinstance(response, (int, float)):
+            raise QuizResponseError(f"question {self.id!r} needs a number, got {response!r}")
+        value = self._rounded(float(response))
+        if not math.isfinite(value):
+            raise QuizResponseError("the answer must be a finite number")
+        shown = f"{float(response):g}" + (f" {self.unit}" if self.unit else "")
+        for rule in self.rules:
+            low, high = self._rounded(rule.low), self._rounded(rule.high)
+            if NumericRule(low, high, rule.correct, rule.feedback, rule.high_open).matches(value):
+                if rule.correct:
+                    return self._feedback(1.0, f"{shown} is right.", [rule.feedback])
+                return self._feedback(0.0, f"{shown} is not right.", [rule.feedback])
+        right = [r for r in self.rules if r.correct]
+        if right and value < min(r.low for r in right):
+            return self._feedback(0.0, f"{shown} is too low.", [self.feedback_low
+                                                                 or self.feedback_default])
+        if right and value > max(r.high for r in right):
+            return self._feedback(0.0, f"{shown} is too high.", [self.feedback_high
+                                                                  or self.feedback_default])
+        return self._feedback(0.0, f"{shown} is not right.", [self.feedback_default])
+
+
+@dataclass(frozen=True)
+class Ordering(Question):
+    """Put items in order; score = share of item pairs in the right relative order."""
+
+    type: ClassVar[str] = "ordering"
+    items: tuple[str, ...] = ()
+    item_feedback: tuple[str, ...] = ()
+
+    def choices(self) -> list[str]:
+        """Start order shown to learners: seeded, and never already the answer."""
+        order = _seeded(self.items, self.seed or self.id)
+        if len(order) > 1 and tuple(order) == self.items:
+            order = order[1:] + order[:1]
+        return order
+
+    def grade(self, response: Any) -> Feedback:
+        if isinstance(response, str) or not isinstance(response, Iterable):
+            raise QuizResponseError(f"question {self.id!r} needs the items as a list, in order")
+        given = [_as_text(r, "Each item") for r in response]
+        if sorted(given) != sorted(self.items):
+            raise QuizResponseError(
+                "put every item exactly once; the items are: " + "; ".join(sorted(self.items))
+            )
+        rank = {item: i for i, item in enumerate(self.items)}
+        ranks = [rank[item] for item in given]
+        n = len(ranks)
+        pairs = n * (n - 1) // 2
+        good = sum(ranks[i] < ranks[j] for i in range(n) for j in range(i + 1, n))
+        in_place = sum(r == i for i, r in enumerate(ranks))
+        details = [
+            f"{item}: {self.item_feedback[rank[item]]}"
+            for i, item in enumerate(given)
+            if rank[item] != i and self.item_feedback[rank[item]]
+        ]
+        if in_place == n:
+            return self._feedback(1.0, f"All {n} items are in the right order.")
+        headline = f"{in_place} of {n} items are in the right place."
+        return self._feedback(good / pairs, headline, details)
+
+
+@dataclass(frozen=True)
+class Matching(Question):
+    """Match each left item to one right item; score = share of right matches."""
+
+    type: ClassVar[str] = "matching"
+    pairs: tuple[tuple[str, str], ...] = ()
+    pair_feedback: tuple[str, ...] = ()
+    distractors: tuple[str, ...] = ()
+
+    def lefts(self) -> list[str]:
+        lefts = [left for left, _ in self.pairs]
+        return _seeded(lefts, self.seed) if self.shuffle else lefts
+
+    def choices(self) -> list[str]:
+        """The right-hand options, always in a seeded order so the file order reveals nothing."""
+        rights = sorted({right for _, right in self.pairs} | set(self.distractors))
+        return _seeded(rights, (self.seed or self.id) + "/right")
+
+    def grade(self, response: Any) -> Feedback:
+        if not isinstance(response, Mapping):
+            raise QuizResponseError(
+                f"question {self.id!r} needs a dict from each left item to its match"
+            )
+        expected = dict(self.pairs)
+        missing = [left for left in expected if left not in response or response[left] is None]
+        unknown = [left for left in response if left not in expected]
+        if unknown:
+            raise QuizResponseError(
+                f"{unknown[0]!r} is not an item to match; items: " + "; ".join(expected)
+            )
+        if missing:
+            raise QuizResponseError("choose a match for every item; missing: " + "; ".join(missing))
+        choices = set(self.choices())
+        for left, right in response.items():
+            if right not in choices:
+                raise QuizResponseError(f"{right!r} (for {left!r}) is not one of the options")
+        good = [left for left in expected if response[left] == expected[left]]
+        details = [
+            f"{left} → {response[left]}: {fb}"
+            for (left, _), fb in zip(self.pairs, self.pair_feedback, strict=True)
+            if left not in good and fb
+        ]
+        n = len(expected)
+        if len(good) == n:
+            return self._feedback(1.0, f"All {n} matches are right.")
+        return self._feedback(len(good) / n, f"{len(good)} of {n} matches are right.", details)
+
+
+@dataclass(frozen=True)
+class TextAnswer(Question):
+    """Free text (imported from jupyterquiz `string` questions); optional fuzzy matching."""
+
+    type: ClassVar[str] = "text"
+    answers: tuple[tuple[str, bool, str, bool, float], ...] = ()  # text, correct, fb, case, fuzzy
+    feedback_default: str = ""
+
+    def grade(self, response: Any) -> Feedback:
+        given = _as_text(response, "The answer").strip()
+        if not given:
+            raise QuizResponseError("type an answer first")
+        for text, correct, fb, match_case, fuzzy in self.answers:
+            a, b = (given, text) if match_case else (given.lower(), text.lower())
+            ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
+            if a == b or (fuzzy < 1.0 and ratio >= fuzzy):
+                if correct:
+                    return self._feedback(1.0, "That is right.", [fb])
+                return self._feedback(0.0, "That is not the answer.", [fb])
+        return self._feedback(0.0, "That is not the answer.", [self.feedback_default])
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    cls.type: cls for cls in (SingleChoice, MultipleSelect, Numeric, TrueFalse, Ordering, Matching)
+}
+"""The six authoring types (jupyterquiz `string` questions load as the extra type 'text')."""
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """One bank: its questions in order, and `answer()` to grade a response without widgets."""
+
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+    path: Path | None = None
+    encoded: bool = False
+    plain_questions: tuple[str, ...] = field(default=())
+    math: bool = False
+    """Render `$...$` in texts as LaTeX, as JupyterLab does (jupyterquiz banks); ours use `$` as money."""
+
+    def question(self, question_id: str) -> Question:
+        """Return one question; the error lists the ids that exist."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise QuizNotFoundError(
+            f"no question {question_id!r} in bank {self.name!r}; questions: "
+            + ", ".join(q.id for q in self.questions)
+        )
+
+    def answer(self, question_id: str, response: Any) -> Feedback:
+        """Grade `response` (see the question types for its shape) and return the feedback."""
+        return self.question(question_id).grade(response)
+

@@ -1,0 +1,1 @@
+"""Tests of defence_course.authoring."""

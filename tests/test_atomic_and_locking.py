@@ -1,0 +1,65 @@
+"""The one atomic writer and the one lock (defence_course.atomic, defence_course.locking)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from defence_course import atomic
+from defence_course.atomic import atomic_write, atomic_write_bytes
+from defence_course.locking import LockBusyError, file_lock, lock_path
+
+
+def test_atomic_write_creates_folders_and_keeps_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b.csv"
+    atomic_write(path, "x,y\r\n1,2\n")
+    assert path.read_bytes() == b"x,y\r\n1,2\n"
+    atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert [p.name for p in path.parent.iterdir()] == ["b.csv"]
+
+
+def test_atomic_write_fsyncs_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    atomic_write(tmp_path / "f.txt", "data")
+    assert len(synced) == 2  # the file, then its folder
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.txt"
+    atomic_write(path, "old")
+
+    def crash(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(path, "new")
+    monkeypatch.undo()
+    assert path.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_a_very_long_name_still_gets_a_short_temp_name(tmp_path: Path) -> None:
+    path = tmp_path / ("n" * 250)
+    atomic_write(path, "ok")
+    assert path.read_text(encoding="utf-8") == "ok"
+
+
+def test_lock_file_sits_beside_the_file_hidden(tmp_path: Path) -> None:
+    assert lock_path(tmp_path / "progress.json") == tmp_path / ".progress.json.lock"
+
+
+def test_a_held_lock_times_out_with_the_callers_message(tmp_path: Path) -> None:
+    lock = tmp_path / "sub" / ".x.lock"
+    # flock locks belong to an open file: a second open in this process conflicts too.
+    with (file_lock(lock), pytest.raises(LockBusyError, match="wait for the other run"),
+          file_lock(lock, timeout=0, busy="wait for the other run")):
+        pass  # pragma: no cover - never reached
+    with file_lock(lock, timeout=0):  # released: free again
+        pass

@@ -1,0 +1,125 @@
+"""Each lesson and solution notebook is generated from its MyST text source in text/, and in sync."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from defence_course.authoring.release import audit
+from tests import text_sources
+from tests.text_sources import Pair, generate, out_of_sync, pairs, untexted_notebooks, write_all
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_lesson_and_solution_has_a_text_source() -> None:
+    assert untexted_notebooks() == [], "write a text/<folder>/NAME.md for it (docs/editing-lessons.md)"
+    assert {p.text.parent.name for p in pairs()} == {"lessons", "solutions"}
+
+
+def test_every_notebook_is_in_sync_with_its_text_source() -> None:
+    assert out_of_sync() == []
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A copy of one lesson and one solution pair, to edit without touching the course."""
+    for folder, name in (("lessons", "00-start-here"), ("solutions", "ex02-two-clubs")):
+        (tmp_path / "text" / folder).mkdir(parents=True)
+        (tmp_path / folder).mkdir()
+        shutil.copy(REPO / "text" / folder / f"{name}.md", tmp_path / "text" / folder)
+        shutil.copy(REPO / folder / f"{name}.ipynb", tmp_path / folder)
+    return tmp_path
+
+
+def test_an_edited_text_source_is_reported_until_regenerated(course: Path) -> None:
+    """The sync check can fail: a sentence changed in the .md leaves the .ipynb stale."""
+    md = course / "text" / "lessons" / "00-start-here.md"
+    md.write_text(md.read_text("utf-8").replace("Running cells", "Running the cells"), "utf-8")
+    assert out_of_sync(course) == [
+        "lessons/00-start-here.ipynb differs from text/lessons/00-start-here.md: "
+        "edit the .md, then run `make notebooks`"
+    ]
+    assert write_all(course) == [course / "lessons" / "00-start-here.ipynb"]
+    assert out_of_sync(course) == []
+    assert "Running the cells" in (course / "lessons" / "00-start-here.ipynb").read_text("utf-8")
+
+
+def test_a_notebook_edited_by_hand_or_saved_with_outputs_is_reported(course: Path) -> None:
+    notebook_path = course / "solutions" / "ex02-two-clubs.ipynb"
+    notebook = nbformat.read(notebook_path, as_version=4)
+    code = next(c for c in notebook.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+    nbformat.write(notebook, notebook_path)
+    assert len(out_of_sync(course)) == 1
+    write_all(course)
+    assert '"outputs": []' in notebook_path.read_text("utf-8")
+    assert "ran\\n" not in notebook_path.read_text("utf-8")
+
+
+def test_a_missing_text_source_or_notebook_is_reported(course: Path) -> None:
+    (course / "text" / "lessons" / "00-start-here.md").unlink()
+    assert untexted_notebooks(course) == [course / "lessons" / "00-start-here.ipynb"]
+    (course / "solutions" / "ex02-two-clubs.ipynb").unlink()
+    assert out_of_sync(course) == ["solutions/ex02-two-clubs.ipynb is missing: run `make notebooks`"]
+
+
+def test_regenerating_keeps_the_ids_of_unchanged_cells(course: Path) -> None:
+    """An edit to one cell changes only that cell in the notebook's git diff."""
+    pair = Pair(course / "text" / "lessons" / "00-start-here.md", course / "lessons" / "00-start-here.ipynb")
+    before = [c.id for c in nbformat.reads(generate(pair), as_version=4).cells]
+    text = pair.text.read_text("utf-8")
+    pair.text.write_text(text.replace("## Running cells", "A new cell.\n\n+++\n\n## Running cells"), "utf-8")
+    after = [c.id for c in nbformat.reads(generate(pair), as_version=4).cells]
+    assert len(after) == len(before) + 1
+    assert len(set(after)) == len(after)
+    assert set(before) < set(after), "every old cell kept its id; only the new cell has a new one"
+
+
+def test_solution_text_sources_keep_the_metadata_exercises_need() -> None:
+    """make-exercises and the grader find written answers by their cell metadata: it must survive."""
+    for pair in pairs():
+        if pair.text.parent.name != "solutions":
+            continue
+        notebook = nbformat.reads(generate(pair), as_version=4)
+        tagged = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
+        assert tagged, pair.text
+        assert all(c.metadata["defence_course"]["question"].startswith("q") for c in tagged)
+        assert "# BEGIN SOLUTION" in pair.text.read_text("utf-8")
+
+
+def test_make_notebooks_regenerates_every_text_source_then_the_exercises() -> None:
+    dry_run = subprocess.run(["make", "-n", "notebooks"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout
+    assert "tests.text_sources write" in dry_run
+    assert dry_run.index("tests.text_sources write") < dry_run.index("make-exercises")
+
+
+def test_the_command_line_check_fails_on_a_stale_pair(course: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert text_sources.main(["x", "check"], course) == 0
+    md = course / "text" / "lessons" / "00-start-here.md"
+    md.write_text(md.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert text_sources.main(["x", "check"], course) == 1
+    assert "differs from text/lessons/00-start-here.md" in capsys.readouterr().out
+
+
+def test_the_release_audit_refuses_solution_text_sources(tmp_path: Path) -> None:
+    """text/solutions holds model answers: caught whether shipped in its folder or moved elsewhere."""
+    source = (REPO / "text" / "solutions" / "ex02-two-clubs.md").read_text("utf-8")
+    (tmp_path / "text" / "solutions").mkdir(parents=True)
+    (tmp_path / "text" / "solutions" / "ex02-two-clubs.md").write_text(source, "utf-8")
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "ex02-two-clubs.md").write_text(source, "utf-8")
+    problems = "\n".join(audit(tmp_path))
+    assert "text/solutions: instructor-only folder" in problems
+    assert "lessons/ex02-two-clubs.md: contains a # BEGIN/END SOLUTION region" in problems
+    assert "lessons/ex02-two-clubs.md: a text source with a model answer" in problems
+    lesson = (REPO / "text" / "lessons" / "02-two-clubs.md").read_text("utf-8")
+    (tmp_path / "lessons" / "ex02-two-clubs.md").write_text(lesson, "utf-8")
+    shutil.rmtree(tmp_path / "text")
+    assert audit(tmp_path) == []

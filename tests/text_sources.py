@@ -1,0 +1,137 @@
+"""Lessons and solutions are written as MyST Markdown in text/; their notebooks are generated from it.
+
+`python -m tests.text_sources write` (what `make notebooks` runs) regenerates every notebook;
+`out_of_sync()` (what tests/test_text_sources.py checks) lists the pairs that differ. A generated
+notebook has no outputs and no execution counts, and keeps the cell ids of the committed notebook
+where a cell is unchanged, so regenerating an unchanged lesson gives no git diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+#: text/<folder>/NAME.md generates <folder>/NAME.ipynb.
+FOLDERS = ("lessons", "solutions")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One text source and the notebook generated from it."""
+
+    text: Path
+    notebook: Path
+
+
+def pairs(root: Path = REPO) -> list[Pair]:
+    """Every text source under text/lessons and text/solutions, with its notebook's path."""
+    return [
+        Pair(md, root / folder / f"{md.stem}.ipynb")
+        for folder in FOLDERS
+        for md in sorted((root / "text" / folder).glob("*.md"))
+    ]
+
+
+def untexted_notebooks(root: Path = REPO) -> list[Path]:
+    """Lesson and solution notebooks with no text source (their .md is missing)."""
+    texted = {p.notebook for p in pairs(root)}
+    found = [nb for folder in FOLDERS for nb in sorted((root / folder).glob("*.ipynb"))]
+    return [nb for nb in found if nb not in texted]
+
+
+def _fresh_id(text: Path, index: int, source: str, taken: set[str]) -> str:
+    """A stable id for a new cell: the same text gives the same id on every machine."""
+    salt = 0
+    while True:
+        digest = hashlib.sha256(f"{text.name}:{index}:{salt}:{source}".encode()).hexdigest()[:8]
+        if digest not in taken:
+            return digest
+        salt += 1
+
+
+def _reuse_ids(new: nbformat.NotebookNode, old: nbformat.NotebookNode | None, text: Path) -> None:
+    """Give unchanged cells their old ids, an edited cell the id at its place, a new cell a stable one."""
+    old_cells = list(old.cells) if old is not None else []
+    by_source: dict[tuple[str, str], list[str]] = {}
+    for cell in old_cells:
+        by_source.setdefault((cell.cell_type, cell.source), []).append(cell.get("id", ""))
+    chosen: dict[int, str] = {}
+    for index, cell in enumerate(new.cells):  # first pass: cells whose text did not change
+        ids = by_source.get((cell.cell_type, cell.source), [])
+        if ids and ids[0]:
+            chosen[index] = ids.pop(0)
+    taken = set(chosen.values())
+    for index, cell in enumerate(new.cells):  # second pass: edited or new cells
+        at_place = old_cells[index].get("id", "") if index < len(old_cells) else ""
+        if index not in chosen:
+            chosen[index] = at_place if at_place and at_place not in taken else _fresh_id(
+                text, index, cell.source, taken)
+            taken.add(chosen[index])
+        cell.id = chosen[index]
+
+
+def generate(pair: Pair) -> str:
+    """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5."""
+    notebook = jupytext.read(pair.text, fmt="md:myst")
+    notebook.metadata.pop("jupytext", None)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    old = nbformat.read(pair.notebook, as_version=4) if pair.notebook.is_file() else None
+    _reuse_ids(notebook, old, pair.text)
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook) + "\n"
+
+
+def out_of_sync(root: Path = REPO) -> list[str]:
+    """Each pair whose committed notebook differs from what its text source generates."""
+    problems = []
+    for pair in pairs(root):
+        current = pair.notebook.read_text(encoding="utf-8") if pair.notebook.is_file() else None
+        if current is None:
+            problems.append(f"{pair.notebook.relative_to(root)} is missing: run `make notebooks`")
+        elif current != generate(pair):
+            problems.append(
+                f"{pair.notebook.relative_to(root)} differs from {pair.text.relative_to(root)}: "
+                "edit the .md, then run `make notebooks`"
+            )
+    return problems
+
+
+def write_all(root: Path = REPO) -> list[Path]:
+    """Regenerate every notebook from its text source; return the ones that changed."""
+    changed = []
+    for pair in pairs(root):
+        text = generate(pair)
+        if not pair.notebook.is_file() or pair.notebook.read_text(encoding="utf-8") != text:
+            pair.notebook.write_text(text, encoding="utf-8")
+            changed.append(pair.notebook)
+    return changed
+
+
+def main(argv: list[str], root: Path = REPO) -> int:
+    """`write` regenerates the notebooks; `check` lists the pairs out of sync (exit 1 if any)."""
+    if argv[1:] == ["write"]:
+        for path in write_all(root):
+            print(f"wrote {path.relative_to(root)}")
+        return 0
+    if argv[1:] == ["check"]:
+        problems = out_of_sync(root) + [
+            f"{p.relative_to(root)} has no text source in text/" for p in untexted_notebooks(root)
+        ]
+        print("\n".join(problems) or "every notebook is in sync with its text source")
+        return 1 if problems else 0
+    print("usage: python -m tests.text_sources write|check", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
