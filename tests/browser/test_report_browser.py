@@ -10,7 +10,7 @@ import pytest
 from defence_course.classroom.report import build_report, class_stats
 from tests.browser import conftest as browser_conftest
 from tests.browser.jlab import CHROMIUM, CHROMIUM_ARGS
-from tests.test_classroom_sheet_report import grades_rows
+from tests.classroom.test_sheet_report import grades_rows
 
 
 @pytest.mark.browser

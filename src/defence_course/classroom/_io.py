@@ -1,8 +1,4 @@
-"""The one place this package borrows the grader's file helpers (atomic writes, CSV quoting).
-
-The grader owns them; importing them here keeps one authority for each job, and keeps the
-classroom modules free of the grader's internals (they move with the package redesign).
-"""
+"""The classroom's CSV writer, on the course's one atomic writer and the grader's CSV quoting."""
 
 from __future__ import annotations
 
@@ -11,7 +7,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from defence_course.grading import atomic_write, csv_plain, csv_text
+from defence_course.atomic import atomic_write
+from defence_course.grading.outputs import csv_plain, csv_text
 
 __all__ = ["atomic_write", "csv_plain", "csv_text", "write_csv"]
 

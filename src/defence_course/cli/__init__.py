@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from defence_course.cli.authoring import add_authoring_commands
+    from defence_course.cli.classroom import add_classroom_commands
     from defence_course.cli.data import add_data_command
     from defence_course.cli.grading import add_grading_commands
     from defence_course.cli.quiz import add_quiz_commands
@@ -30,11 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_quiz_commands(subcommands)
     add_grading_commands(subcommands)
     add_authoring_commands(subcommands)
-    # --- a real class: LMS in/out, report (owned by classroom/) --------------------------
-    from defence_course.classroom.cli import add_classroom_commands
-
     add_classroom_commands(subcommands)
-
     del subcommands  # filled in by the sections above
     return parser
 

@@ -16,9 +16,9 @@ from defence_course.classroom.anonymize import Key
 from defence_course.classroom.lms import stage
 from defence_course.cli import main
 from defence_course.grading import grade
-from defence_course.sandbox import GIB, Limits
+from defence_course.grading.sandbox import GIB, Limits
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXERCISE = "ex02-two-clubs"
 DUE = "2026-11-20T17:00+00:00"
 DUE_TS = datetime.fromisoformat(DUE).timestamp()

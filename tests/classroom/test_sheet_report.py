@@ -20,7 +20,7 @@ from defence_course.classroom.manualsheet import (
 )
 from defence_course.classroom.report import build_report, class_stats
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def q7_rubric() -> str:

@@ -13,7 +13,7 @@ from defence_course.classroom.cells import (
     untouched_function,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXERCISE = "ex02-two-clubs"
 
 

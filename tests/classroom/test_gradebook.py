@@ -20,7 +20,7 @@ from defence_course.classroom.gradebook import (
 from defence_course.classroom.late import LateError, LateRule, parse_rule, read_times
 from defence_course.classroom.lms import stage
 from defence_course.cli import main
-from tests.test_classroom_lms import EXERCISE, put
+from tests.classroom.test_lms import EXERCISE, put
 
 DUE = "2026-11-20T17:00+01:00"
 DUE_TS = datetime.fromisoformat(DUE).timestamp()
