@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from defence_course.classroom.manualsheet import (
+from defence_course.classroom.report import build_report, class_stats
+from defence_course.grading.manual import (
     SheetError,
     check_criteria,
     criteria,
     read_sheet,
     sheet_columns,
-    write_rubrics,
-    write_sheet,
+    write_manual,
 )
-from defence_course.classroom.report import build_report, class_stats
+from defence_course.grading.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -83,18 +83,21 @@ def test_a_sheet_without_the_key_columns_is_refused(tmp_path: Path) -> None:
 
 
 def test_written_sheet_reads_back_exactly_and_rubrics_go_once_to_markdown(tmp_path: Path) -> None:
-    rubrics = {"q7": q7_rubric()}
-    rows = [{"student": "=HYPERLINK(1)", "exercise": "ex03-who-pays", "question": "q7",
-             "max_points": "3", "points": "", "comment": "", "answer": "+2 pts", "q7.1": "1"}]
+    spec = load_spec(REPO / "instructor/checks/ex03-who-pays.yaml")
     path = tmp_path / "manual.csv"
-    write_sheet(path, rows, rubrics)
+    existing = {("=HYPERLINK(1)", "ex03-who-pays", "q7"): {"points": "", "comment": "see me",
+                                                          "q7.1": "1"}}
+    write_manual(path, existing, [{"student": "=HYPERLINK(1)",
+                                   "manual_answers": {"q7": "+2 pts"}}], spec)
+    header = path.read_text().splitlines()[0]
+    assert header.startswith("student,exercise,question,max_points,points,comment,answer,q7.1")
     assert "'=HYPERLINK" in path.read_text()
-    assert "q7.1" in path.read_text().splitlines()[0]
+    assert "rubric" not in header
     back = read_sheet(path)[("=HYPERLINK(1)", "ex03-who-pays", "q7")]
     assert back["answer"] == "+2 pts"
     assert back["points"] == "1"
-    write_rubrics(tmp_path / "rubrics.md", "Who pays", rubrics, {"q7": 3})
-    text = (tmp_path / "rubrics.md").read_text()
+    assert back["comment"] == "see me"
+    text = (tmp_path / "rubrics-ex03-who-pays.md").read_text()
     assert "`q7.2` (1 pt)" in text
     assert "## q7 (3 points)" in text
 

@@ -355,7 +355,7 @@ def test_captured_output_is_capped(graded: dict) -> None:
 def test_feedback_shows_hidden_results_but_never_their_content(graded: dict) -> None:
     feedback = graded["out"] / f"feedback-{EXERCISE}"
     text = (feedback / "untouched.md").read_text(encoding="utf-8")
-    assert re.search(r"- hidden check \d+: failed Hint: ", text)  # numbered, hint, no reason
+    assert re.search(r"- hidden check \d+: failed\. Hint: ", text)  # numbered, hint, no reason
     spec = (REPO / "instructor" / "checks" / f"{EXERCISE}.yaml").read_text(encoding="utf-8")
     assert "Montenegro" in spec
     assert "Montenegro" not in text
@@ -421,7 +421,9 @@ def test_manual_points_are_merged_on_rerun(tmp_path: Path) -> None:
     assert [(r["student"], r["question"], r["points"]) for r in sheet] == [
         ("ana maría", "q7", "")]
     assert "Austria" in sheet[0]["answer"]
-    assert "1 pt" in sheet[0]["rubric"]
+    assert sheet[0]["comment"] == ""
+    assert "q7.1" in sheet[0]
+    assert "1 pt" in (tmp_path / f"rubrics-{EXERCISE}.md").read_text(encoding="utf-8")
     sheet[0]["points"] = "2.5"
     with open(manual, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(sheet[0]))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from defence_course.atomic import atomic_write
-from defence_course.grading.outputs import csv_plain, csv_text
+from defence_course.grading.csvcells import csv_plain, csv_text
 
 __all__ = ["atomic_write", "csv_plain", "csv_text", "write_csv"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from defence_course.classroom.cells import (
+from defence_course.grading.cells import (
     added_markdown,
     cell_questions,
     describe_cell,

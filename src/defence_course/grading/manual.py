@@ -1,8 +1,8 @@
 """The manual marking sheet: read what spreadsheets save, a comment per answer, rubric criteria.
 
-- Read: UTF-8 (with or without Excel's byte-order mark), or Windows-1252 when the file is not
-  UTF-8 (Excel's plain "CSV" on Windows), with a warning; comma-, semicolon- (French and German
-  Excel) or tab-separated, told apart from the header line.
+- Read: UTF-8 (with or without Excel's byte-order mark); comma-, semicolon- (French and German
+  Excel) or tab-separated, told apart from the header line. A semicolon-separated file that is
+  not UTF-8 is Excel's Windows-1252: read with a warning (any other non-UTF-8 file is refused).
 - `comment`: free text the instructor writes; it goes into the student's feedback.
 - Rubric criteria: a rubric written as lines `1 pt: ...` (docs/exercise-format.md) becomes one
   column per criterion, `q7.1`, `q7.2`, ..., instead of the whole rubric in every row; the
@@ -15,24 +15,28 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from defence_course.classroom._io import atomic_write, csv_plain, write_csv
-from defence_course.errors import DefenceCourseError
+from defence_course.atomic import atomic_write
+from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.spec import ExerciseSpec
+from defence_course.grading.submissions import GradingError, student_id
 
-__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "read_sheet", "sheet_columns",
-           "write_rubrics", "write_sheet"]
+__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "manual_points", "read_sheet",
+           "sheet_columns", "write_manual", "write_rubrics"]
 
 BASE_COLUMNS = ["student", "exercise", "question", "max_points", "points", "comment", "answer"]
 REQUIRED = ("student", "exercise", "question", "points")
 CRITERION = re.compile(r"^\s*(?P<points>\d+(?:[.,]\d+)?)\s*(?:pts?|points?)\s*:\s*(?P<text>.*)$",
                        re.IGNORECASE)
 DELIMITERS = (",", ";", "\t")
+#: A UTF-8 encoded non-ASCII character: its presence means the file is (partly) UTF-8.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
-class SheetError(DefenceCourseError):
+class SheetError(GradingError):
     """manual.csv cannot be read or holds an invalid value; names the row and what to fix."""
 
 
@@ -66,13 +70,24 @@ def sheet_columns(rubrics: Mapping[str, str]) -> list[str]:
 
 
 def _decode(path: Path, warn: Callable[[str], None]) -> str:
+    """UTF-8; or Windows-1252 for a semicolon-separated file with no UTF-8 in it at all.
+
+    French and German Excel save "CSV (semicolon-separated)" in Windows-1252. A comma-separated
+    file that is not UTF-8, or one that mixes UTF-8 with other bytes, is refused: reading it as
+    Windows-1252 would silently turn its accents into other characters.
+    """
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        warn(f"{path} is not UTF-8: read as Windows-1252 (Excel's \"CSV\"); save it as "
-             "\"CSV UTF-8\" to keep every accent exactly")
+        pass
+    header = data.split(b"\n", 1)[0]
+    if b";" in header and b"," not in header and not UTF8_SEQUENCE.search(data):
+        warn(f"{path} is not UTF-8: read as Windows-1252 (Excel's semicolon CSV); save it as "
+             "\"CSV UTF-8\" to keep every character exactly")
         return data.decode("cp1252", errors="replace")
+    raise SheetError(f"{path}: not UTF-8 text; save it as \"CSV UTF-8\" and re-run the same "
+                     "grade command")
 
 
 def _delimiter(header: str) -> str:
@@ -104,7 +119,7 @@ def read_sheet(path: Path, warn: Callable[[str], None] = lambda m: None
             row = {k: (v or "") if k == "points" or (k[:1] == "q" and "." in k)
                    else csv_plain(v or "") for k, v in raw.items() if isinstance(k, str)}
             row["points"] = _criterion_points(path, line, row)
-            rows[(row["student"].strip(), row["exercise"], row["question"])] = row
+            rows[(student_id(row["student"]), row["exercise"], row["question"])] = row
         return rows
     except csv.Error as error:
         raise SheetError(f"{path}: not a readable CSV file ({error}); restore it from the copy "
@@ -131,12 +146,6 @@ def _criterion_points(path: Path, line: int, row: dict[str, str]) -> str:
         raise SheetError(f"{path}: line {line}: points {given} differ from the criteria's sum "
                          f"{total:g} ({', '.join(sorted(filled))}); clear one of them")
     return f"{total:g}"
-
-
-def write_sheet(path: Path, rows: Iterable[Mapping[str, str]], rubrics: Mapping[str, str],
-                *, delimiter: str = ",") -> None:
-    """Write the sheet (atomic; formula-like text quoted) with one column per criterion."""
-    write_csv(path, sheet_columns(rubrics), rows, delimiter=delimiter)
 
 
 def write_rubrics(path: Path, title: str, rubrics: Mapping[str, str],
@@ -176,6 +185,53 @@ def check_criteria(path: Path, rows: Mapping[tuple[str, str, str], Mapping[str, 
                 raise SheetError(f"{path}: {student} {column}: {points:g} outside 0..{top:g}")
 
 
-def rows_in_code_order(rows: Sequence[Mapping[str, str]]) -> list[Mapping[str, str]]:
-    """Anonymous sheets are sorted by code, so the row order says nothing about names."""
-    return sorted(rows, key=lambda r: (r.get("student", ""), r.get("question", "")))
+def manual_points(path: Path, row: Mapping[str, str], max_points: float, line: str
+                  ) -> float | None:
+    """Parse the instructor's points: blank = not graded yet; anything else must be valid."""
+    text = (row.get("points") or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        points = float(text)
+    except ValueError:
+        raise SheetError(f"{path}: {line}: points {row.get('points')!r} is not a number; "
+                         "write a number such as 2 or 1.5, or leave it blank") from None
+    if not 0 <= points <= max_points:
+        raise SheetError(f"{path}: {line}: points {points:g} outside 0..{max_points:g}; fix it "
+                         "and re-run the same grade command")
+    return points
+
+
+def rubrics_path(manual: Path, exercise: str) -> Path:
+    """The rubrics, once, next to manual.csv."""
+    return manual.with_name(f"rubrics-{exercise}.md")
+
+
+def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
+                 records: Sequence[Mapping[str, object]], spec: ExerciseSpec) -> None:
+    """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
+    answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md."""
+    rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
+    merged = {key: dict(row) for key, row in existing.items()}
+    for record in records:
+        answers = record.get("manual_answers", {})
+        assert isinstance(answers, Mapping)
+        for qid, text in answers.items():
+            key = (str(record["student"]), spec.exercise, qid)
+            old = merged.get(key, {})
+            merged[key] = {**old, "student": key[0], "exercise": spec.exercise, "question": qid,
+                           "max_points": f"{spec.question(qid).points:g}", "answer": text}
+            merged[key].setdefault("points", "")
+            merged[key].setdefault("comment", "")
+    columns = sheet_columns(rubrics)
+    columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for key in sorted(merged):
+        row = merged[key]
+        writer.writerow({c: (row.get(c) or "") if c in ("points", "max_points")
+                         else csv_text(row.get(c) or "") for c in columns})
+    atomic_write(path, buffer.getvalue())
+    write_rubrics(rubrics_path(path, spec.exercise), spec.title, rubrics,
+                  {q: spec.question(q).points for q in rubrics})
