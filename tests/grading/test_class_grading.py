@@ -17,7 +17,8 @@ from defence_course.grading.sandbox import GIB, Limits
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = "ex02-two-clubs"
-LIMITS = Limits(timeout=6, memory_bytes=1 * GIB)
+# Each cell may use half the notebook's time, as on the command line by default.
+LIMITS = Limits(timeout=6, memory_bytes=1 * GIB, cell_timeout=3)
 
 
 def load(folder: str) -> dict:
@@ -86,11 +87,28 @@ def test_junk_is_skipped_and_the_newest_notebook_named_like_the_exercise_wins(gr
     assert "graded the newest named ex02-two-clubs.ipynb" in feedback
 
 
-def test_a_timeout_names_the_question_and_quotes_the_cell(graded: dict) -> None:
+def test_a_looping_cell_costs_only_its_question(graded: dict) -> None:
     bo = rows(graded["out"])["bo"]
     assert bo["q5"]["status"] == "timeout"
     assert bo["q5"]["message"].startswith("the cell under q5 that starts `while True:` ran past")
     assert "cell 1" not in bo["q5"]["message"]
+    # Each cell has its own limit (half of the timeout here): q6, defined after the loop, counts.
+    assert bo["q6"]["status"] == "passed"
+    assert bo["q4"]["status"] == "passed"
+
+
+def test_the_whole_notebook_limit_still_holds(tmp_path: Path) -> None:
+    subs = tmp_path / "subs"
+    nb = with_cell(load("solutions"), "joins_by_decade", "while True:\n    pass\n")
+    save(subs / "dee.ipynb", nb)
+    out = tmp_path / "grades.csv"
+    one_cell_may_use_all = Limits(timeout=3, memory_bytes=1 * GIB)  # the API's default
+    grade(EXERCISE, subs, out, jobs=1, limits=one_cell_may_use_all, root=REPO, progress=False,
+          warn=lambda m: None)
+    dee = rows(out)["dee"]
+    assert dee["q5"]["status"] == "timeout"
+    assert "ran past the time limit" in dee["q5"]["message"]
+    assert dee["q6"]["status"] == "timeout"  # the loop used the whole notebook's time
 
 
 def test_an_untouched_function_is_missing_not_failed(graded: dict) -> None:
@@ -167,7 +185,7 @@ def test_a_new_timeout_regrades_the_students_who_timed_out(graded: dict, tmp_pat
     same = grade(EXERCISE, graded["subs"], out, jobs=2, limits=LIMITS, root=REPO,
                  progress=False, warn=lambda m: None)
     assert same.graded_now == 0
-    longer = Limits(timeout=7, memory_bytes=1 * GIB)
+    longer = Limits(timeout=7, memory_bytes=1 * GIB, cell_timeout=3)
     changed = grade(EXERCISE, graded["subs"], out, jobs=2, limits=longer, root=REPO,
                     progress=False, warn=lambda m: None)
     assert (changed.graded_now, changed.resumed) == (1, 2)  # bo, whose loop timed out

@@ -37,6 +37,9 @@ def add_grading_commands(subcommands: Any) -> None:
                        help="submissions graded in parallel (default: number of CPU cores)")
     grade.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
                        help=f"wall-clock seconds per submission (default: {DEFAULTS.timeout:g})")
+    grade.add_argument("--cell-timeout", type=float, default=None,
+                       help="seconds for each cell within --timeout (default: half of it); a "
+                            "cell stopped by it costs only its own question")
     grade.add_argument("--memory", type=float, default=DEFAULTS.memory_bytes / GIB,
                        help="memory limit per submission in GiB "
                             f"(default: {DEFAULTS.memory_bytes / GIB:g})")
@@ -67,7 +70,11 @@ def _grade(args: argparse.Namespace) -> int:
                          "use one of them")
     if args.timeout <= 0 or args.memory <= 0:
         raise UsageError("--timeout and --memory must be positive")
-    limits = Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB))
+    if args.cell_timeout is not None and args.cell_timeout <= 0:
+        raise UsageError("--cell-timeout must be positive")
+    cell_timeout = args.timeout / 2 if args.cell_timeout is None else args.cell_timeout
+    limits = Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB),
+                    cell_timeout=cell_timeout)
 
     def on_term(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
