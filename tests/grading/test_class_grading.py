@@ -161,6 +161,8 @@ def test_comments_and_criteria_from_a_semicolon_sheet(graded: dict, tmp_path: Pa
     assert table["ana"]["q7"]["points"] == "1"
     text = (marks / f"feedback-{EXERCISE}" / "ana.md").read_text()
     assert "your instructor's comment: Name the four: say why (>= two reasons)." in text
+    # Written back as that Excel saved it: semicolons (now UTF-8 with a byte-order mark).
+    assert manual.read_text(encoding="utf-8-sig").startswith("student;exercise;question;")
 
 
 def test_student_option_regrades_only_those_named(graded: dict, tmp_path: Path) -> None:

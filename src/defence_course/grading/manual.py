@@ -101,6 +101,16 @@ def _delimiter(header: str) -> str:
     return best
 
 
+def sheet_delimiter(path: Path) -> str:
+    """The separator the instructor's spreadsheet saved manual.csv with (kept on rewrite)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.readline().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return ","
+    return _delimiter(header)
+
+
 def read_sheet(path: Path, warn: Callable[[str], None] = lambda m: None
                ) -> dict[tuple[str, str, str], dict[str, str]]:
     """Rows keyed by (student, exercise, question); `points` summed from criteria when filled."""
@@ -210,7 +220,10 @@ def rubrics_path(manual: Path, exercise: str) -> Path:
 def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
                  records: Sequence[Mapping[str, object]], spec: ExerciseSpec) -> None:
     """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
-    answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md."""
+    answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md. A sheet
+    saved with semicolons (French or German Excel) is written back with semicolons, in UTF-8
+    with a byte-order mark, which that Excel opens correctly."""
+    delimiter = sheet_delimiter(path) if path.is_file() else ","
     rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
     merged = {key: dict(row) for key, row in existing.items()}
     for record in records:
@@ -226,7 +239,10 @@ def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str
     columns = sheet_columns(rubrics)
     columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    if delimiter != ",":
+        buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
+                            delimiter=delimiter)
     writer.writeheader()
     for key in sorted(merged):
         row = merged[key]
