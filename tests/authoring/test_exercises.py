@@ -149,3 +149,16 @@ def test_answer_cell_without_question_metadata_is_refused() -> None:
 def test_untouched_exercise_checks_print_not_raise() -> None:
     check = Checker("ex03-who-pays", REPO / "exercises" / "checks" / "ex03-who-pays.yaml")
     assert "placeholder" in check.run("q1", ...).text
+
+
+def test_the_capstone_has_computed_indicators_and_a_rubric_graded_brief() -> None:
+    """ex06 (issue 10): computed indicators plus a written brief graded with a rubric."""
+    spec = load_spec(REPO / "instructor" / "checks" / "ex06-a-new-alignment.yaml")
+    manual = [q for q in spec.questions if q.kind == "manual"]
+    computed = [q for q in spec.questions if q.kind != "manual"]
+    assert len(manual) == 1
+    assert len(computed) >= 4
+    assert manual[0].rubric.count("pt") >= 5
+    for question in computed:
+        assert any(c.public for c in question.checks), question.id
+        assert any(not c.public for c in question.checks), question.id

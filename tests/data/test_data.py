@@ -31,7 +31,7 @@ from defence_course.errors import DefenceCourseError
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
-         "nato_revisions"]
+         "nato_revisions", "partnerships"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -60,6 +60,11 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
     "nato_revisions": {
         "country": STR, "year": INT, "pct_gdp": FLOAT, "edition": STR, "published": DATE,
         "source": STR, "note": STR,
+    },
+    "partnerships": {
+        "partner": STR, "iso3": STR, "signed_date": DATE, "signed_as_reported": STR,
+        "earliest": DATE, "latest": DATE, "precision": STR, "source": STR, "reliability": STR,
+        "note": STR,
     },
 }
 
@@ -315,6 +320,48 @@ def test_key_amounts_split_price_basis_and_flag_weak_sources() -> None:
     assert by_value.loc[1588, "reliability"] == "unverified"
     assert by_value.loc[1404, "reliability"] == "secondary"
     assert by_value.loc[150, "reliability"] == "primary"
+
+
+def test_partnerships_are_the_eight_of_the_eeas_with_dates_never_guessed() -> None:
+    """facts.md section 7: eight SDPs as of June 2025; a day only where a source gives it."""
+    sdp = load("partnerships").set_index("partner")
+    assert list(sdp.index) == ["Moldova", "Norway", "South Korea", "Japan", "Albania",
+                               "North Macedonia", "United Kingdom", "Canada"]
+    assert sdp.loc["Moldova", "signed_date"] == pd.Timestamp("2024-05-21")
+    assert sdp.loc["Canada", "signed_date"] == pd.Timestamp("2025-06-23")
+    assert set(sdp.index[sdp["signed_date"].notna()]) == {"Moldova", "Canada"}
+    assert sdp.loc["Norway", "signed_as_reported"] == "May 2024"
+    assert sdp.loc["United Kingdom", "signed_as_reported"] == "May 2025"
+    assert (sdp["precision"] == "day").eq(sdp["signed_date"].notna()).all()
+    assert (sdp["earliest"] <= sdp["latest"]).all()
+    exact = sdp[sdp["precision"] == "day"]
+    assert (exact["earliest"] == exact["signed_date"]).all()
+    assert (exact["latest"] == exact["signed_date"]).all()
+    assert (sdp.loc[sdp["precision"] == "year", "latest"] - sdp.loc[sdp["precision"] == "year",
+            "earliest"]).dt.days.eq(365).all()
+    # Sources disagree on Moldova vs Norway: the windows overlap, so the data cannot order them.
+    moldova, norway = sdp.loc["Moldova"], sdp.loc["Norway"]
+    assert norway["earliest"] <= moldova["latest"]
+    assert moldova["earliest"] <= norway["latest"]
+    assert "disagree" in moldova["note"]
+    assert "disagree" in norway["note"]
+    assert sdp["source"].str.contains("eeas.europa.eu").all()
+    members = set(load("membership")["country"])
+    assert set(sdp.index) - members == {"Moldova", "South Korea", "Japan"}
+
+
+def test_partnerships_bad_partner_and_missing_bound(data_copy: Path) -> None:
+    path = data_copy / "security_defence_partnerships.csv"
+    line = _line_of(path, "Canada")
+    _edit_line(path, line, lambda text: text.replace("Canada,CAN", "Kanada,CAN"))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'partner': 'Kanada' is "
+                       r"not an allowed value; did you mean 'Canada'\?"):
+        load("partnerships")
+    _edit_line(path, line, lambda text: text.replace("Kanada,CAN", "Canada,CAN"))
+    _edit_line(path, line, lambda text: text.replace(",2025-06-23,day,", ",,day,"))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'latest': a value is "
+                       r"required"):
+        load("partnerships")
 
 
 def test_describe_and_source_give_provenance() -> None:

@@ -50,6 +50,46 @@ def rise_per_year(latest_pct, year, by_year=2035):
 def money_index(share_now, share_then, growth_pct, years):
     return 100 * share_then / share_now * (1 + growth_pct / 100 * years)
 """,
+    # ex05 q3 compares the windows' starts: Norway's "May 2024" would come before Moldova's 21 May.
+    ("ex05-what-canada-joined", "q3", "earliest-only"): """
+def surely_before(a, b):
+    windows = partnerships.set_index("partner")
+    return bool(windows.loc[a, "earliest"] < windows.loc[b, "earliest"])
+""",
+    # ex05 q5 with an inner merge: Moldova, South Korea and Japan silently disappear.
+    ("ex05-what-canada-joined", "q5", "inner-merge"): """
+partner_clubs = partnerships.merge(
+    membership[["country", "nato_member", "eu_member"]], left_on="partner", right_on="country",
+)[["partner", "nato_member", "eu_member"]]
+""",
+    # ex05 q5 with a left merge whose unmatched rows keep NaN instead of False.
+    ("ex05-what-canada-joined", "q5", "nan-kept"): """
+partner_clubs = partnerships.merge(
+    membership[["country", "nato_member", "eu_member"]], left_on="partner", right_on="country",
+    how="left",
+)[["partner", "nato_member", "eu_member"]]
+""",
+    # ex05 q1 keeps diff()'s NaN for the first step (five values, the first missing).
+    ("ex05-what-canada-joined", "q1", "first-nan-kept"): """
+step_days = steps["date"].diff().dt.days.tolist()
+""",
+    # ex06 q4 treating an empty cell (Germany 2025) as a figure below the threshold.
+    ("ex06-a-new-alignment", "q4", "missing-is-below"): """
+def share_verdict(country, year, threshold):
+    rows = allies.loc[(allies["country"] == country) & (allies["year"] == year), "pct_gdp"]
+    if rows.empty:
+        return "no figure"
+    return "at or above" if rows.iloc[0] >= threshold else "below"
+""",
+    # ex06 q3 mixing the secondary and the unverified dollar totals (two price bases).
+    ("ex06-a-new-alignment", "q3", "mixed-price-bases"): """
+usd = amounts[amounts["measure"] == "defence expenditure (USD)"].groupby("entity")["value"].sum()
+us_share_usd_2025 = usd["United States"] / usd["NATO total"] * 100
+""",
+    # ex06 q1 with the gap rounded before it is reported.
+    ("ex06-a-new-alignment", "q1", "rounded-gap"): """
+gap_by_year = gap_by_year.round(1)
+""",
     # ex02 q6 read from nato_join_date, which is empty for most Allies.
     ("ex02-two-clubs", "q6", "join-date-instead-of-year"): """
 def members_by(year):

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from defence_course.checks import load_spec
 from defence_course.grading import CSV_COLUMNS, GradingError, grade
 from defence_course.grading.sandbox import GIB, Limits, choose_mode
 
@@ -446,6 +447,27 @@ def test_manual_points_are_merged_on_rerun(tmp_path: Path) -> None:
     with pytest.raises(GradingError, match=r"outside 0\.\.3"):
         grade(EXERCISE, subs, out, jobs=1, limits=LIMITS, root=REPO, progress=False,
               warn=lambda m: None)
+
+
+def test_capstone_brief_goes_to_manual_csv_with_its_rubric(tmp_path: Path) -> None:
+    """ex06: the computed part is graded at full marks; the written brief waits in manual.csv."""
+    name = "ex06-a-new-alignment"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(REPO / "solutions" / f"{name}.ipynb", subs / "kim.ipynb")
+    out = tmp_path / "grades.csv"
+    grade(name, subs, out, jobs=1, limits=LIMITS, root=REPO, progress=False, warn=lambda m: None)
+    rows = read_rows(out)["kim"]
+    spec = load_spec(REPO / "instructor" / "checks" / f"{name}.yaml")
+    computed = {q.id: q.points for q in spec.questions if q.kind != "manual"}
+    assert {q: float(rows[q]["points"]) for q in computed} == computed
+    assert rows["q6"]["status"] == "manual"
+    assert rows["q6"]["points"] == ""
+    with open(tmp_path / "manual.csv", encoding="utf-8", newline="") as handle:
+        sheet = list(csv.DictReader(handle))
+    assert [(r["student"], r["question"], r["max_points"]) for r in sheet] == [("kim", "q6", "6")]
+    assert "2 pts: at least three indicators" in sheet[0]["rubric"]
+    assert "diversification inside NATO" in sheet[0]["answer"]
 
 
 # -- the command line, exit codes, fallback -------------------------------------------------

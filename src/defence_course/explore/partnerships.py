@@ -1,0 +1,217 @@
+"""Lesson 05's timeline: the EU's eight partnerships and Canada's road to SAFE, each date only as
+precise as its source (a day is a dot, a month or a year is a bar: the signing lies somewhere in it).
+
+The lesson calls `partnership_timeline()`; tests call `build_timeline()` and work its controls.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from defence_course.data import load
+from defence_course.plotting import OKABE_ITO
+
+if TYPE_CHECKING:
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+__all__ = ["ROAD_LABELS", "TimelineExplorer", "build_timeline", "describe_items", "draw",
+           "overlap_groups", "partnership_timeline", "timeline_items"]
+
+# Short labels for the timeline rows of Canada's road to SAFE (load("timeline") holds the full
+# event text and its source). Rows are chosen by these dates, so a new SAFE row is not drawn
+# until it gets a label here.
+ROAD_LABELS: dict[str, str] = {
+    "2025-05-27": "SAFE regulation adopted",
+    "2025-06-23": "SDP signed; SAFE talks agreed",
+    "2025-09-18": "Council mandate to negotiate",
+    "2025-12-01": "Negotiations concluded",
+    "2025-12-19": "Member states endorse",
+    "2026-02-14": "Canada signs SAFE agreement",
+}
+PARTNERSHIP, ROAD = "partnership", "road to SAFE"
+VIEWS = (("The eight partnerships", (PARTNERSHIP,)), ("Canada's road to SAFE", (ROAD,)),
+         ("Both", (PARTNERSHIP, ROAD)))
+STYLE = {PARTNERSHIP: (OKABE_ITO[0], "o"), ROAD: (OKABE_ITO[1], "s")}
+
+
+def _day(stamp: pd.Timestamp) -> str:
+    """'21 May 2024': the form the lesson's prose uses."""
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def timeline_items() -> pd.DataFrame:
+    """One row per item to draw: the eight SDPs and the dated steps of Canada's road to SAFE."""
+    sdp = load("partnerships")
+    partnerships = pd.DataFrame({
+        "label": sdp["partner"], "group": PARTNERSHIP, "earliest": sdp["earliest"],
+        "latest": sdp["latest"], "precision": sdp["precision"],
+        "as_reported": sdp["signed_as_reported"], "reliability": sdp["reliability"],
+    })
+    events = load("timeline")
+    steps = events[events["date"].dt.strftime("%Y-%m-%d").isin(ROAD_LABELS)
+                   & events["event"].str.contains("SAFE")]
+    road = pd.DataFrame({
+        "label": steps["date"].dt.strftime("%Y-%m-%d").map(ROAD_LABELS), "group": ROAD,
+        "earliest": steps["date"], "latest": steps["date"], "precision": "day",
+        "as_reported": steps["date"].map(_day), "reliability": steps["reliability"],
+    })
+    items = pd.concat([partnerships, road], ignore_index=True)
+    return items.sort_values(["earliest", "latest"], kind="stable").reset_index(drop=True)
+
+
+def overlap_groups(items: pd.DataFrame) -> list[list[str]]:
+    """Labels whose date windows overlap, in groups of two or more: their order is not known.
+
+    Items known to the day on the same day are simultaneous, not unordered: a group made only
+    of exact days is not reported.
+    """
+    runs: list[pd.DataFrame] = []
+    reach = None
+    for index, row in items.sort_values(["earliest", "latest"], kind="stable").iterrows():
+        if reach is not None and row["earliest"] <= reach:
+            runs[-1] = pd.concat([runs[-1], items.loc[[index]]])
+            reach = max(reach, row["latest"])
+        else:
+            runs.append(items.loc[[index]])
+            reach = row["latest"]
+    return [list(run["label"]) for run in runs
+            if len(run) > 1 and (run["precision"] != "day").any()]
+
+
+def _in_window(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Items whose date window touches [start, end]."""
+    return items[(items["latest"] >= start) & (items["earliest"] <= end)]
+
+
+def _road_lines(road: pd.DataFrame) -> list[str]:
+    """'27 May 2025  SAFE regulation adopted (+27 days)' for each step."""
+    gaps = road["earliest"].diff().dt.days
+    lines = []
+    for (_, row), gap in zip(road.iterrows(), gaps, strict=True):
+        after = "" if pd.isna(gap) else f" (+{int(gap)} days)"
+        lines.append(f"  {row['as_reported']}: {row['label']}{after}")
+    return lines
+
+
+def describe_items(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The figure in words (its text alternative): what is shown, how precise, what is unknown."""
+    shown = _in_window(items, start, end)
+    lines = [f"{start:%B %Y} to {end:%B %Y}: {len(shown)} items shown."]
+    sdp = shown[shown["group"] == PARTNERSHIP]
+    for precision, words in (("day", "exact day"), ("month", "month only"), ("year", "year only")):
+        rows = sdp[sdp["precision"] == precision]
+        if len(rows):
+            listed = ", ".join(f"{r.label} ({r.as_reported})" for r in rows.itertuples())
+            lines.append(f"Partnerships, {words}: {listed}.")
+    road = shown[shown["group"] == ROAD]
+    if len(road):
+        lines += ["Canada's road to SAFE, days since the step before:", *_road_lines(road)]
+    for group in overlap_groups(shown):
+        lines.append(f"Windows overlap, so these cannot be put in order from the data: "
+                     f"{', '.join(group)}.")
+    return "\n".join(lines)
+
+
+def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
+    """One row per item: a dot for an exact day, a hatched bar for a month or a year."""
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    shown = _in_window(items, start, end).iloc[::-1]
+    fig = Figure(figsize=(9, 0.45 * max(len(shown), 3) + 1.8), layout="constrained")
+    ax = fig.subplots()
+    for y, row in enumerate(shown.itertuples()):
+        colour, marker = STYLE[row.group]
+        if row.precision == "day":
+            ax.plot([row.earliest], [y], marker=marker, markersize=9, color=colour, linestyle="none")
+        else:
+            width = row.latest - row.earliest + pd.Timedelta(days=1)
+            ax.barh(y, width, left=row.earliest, height=0.5, color="white", edgecolor=colour,
+                    hatch="///", linewidth=1.5)
+        ax.annotate(row.as_reported, (row.latest, y), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=9)
+    ax.set_yticks(range(len(shown)), list(shown["label"]))
+    ax.set_xlim(start, end + pd.Timedelta(days=(end - start).days // 5 + 30))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")
+    ax.set_xlabel("Date of signature or step (bars: only the month or year is known)")
+    ax.grid(axis="x", alpha=0.3)
+    handles = [Line2D([], [], marker=STYLE[PARTNERSHIP][1], color=STYLE[PARTNERSHIP][0],
+                      linestyle="none", label="Partnership signed (exact day)"),
+               Patch(facecolor="white", edgecolor=STYLE[PARTNERSHIP][0], hatch="///",
+                     label="Partnership signed in this month or year"),
+               Line2D([], [], marker=STYLE[ROAD][1], color=STYLE[ROAD][0], linestyle="none",
+                      label="Step on Canada's road to SAFE")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9, frameon=False)
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    """Render a figure to PNG bytes for an Image widget (no pyplot state, nothing left open)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    return buffer.getvalue()
+
+
+@dataclass
+class TimelineExplorer:
+    """The explorer's widgets, kept so tests (and curious learners) can work the controls."""
+
+    items: pd.DataFrame
+    view: widgets.ToggleButtons
+    months: widgets.SelectionRangeSlider
+    chart: widgets.Image
+    description: widgets.Output
+    box: widgets.VBox
+
+    def refresh(self, change: object = None) -> None:
+        """Redraw the chart and rewrite its description for the chosen view and months."""
+        del change
+        first, last = self.months.value
+        start, end = first.start_time.normalize(), last.end_time.normalize()
+        items = self.items[self.items["group"].isin(self.view.value)]
+        self.chart.value = _png(draw(items, start, end))
+        self.description.outputs = ()
+        self.description.append_stdout(describe_items(items, start, end) + "\n")
+
+
+def build_timeline() -> TimelineExplorer:
+    """Build the explorer (not displayed): a view picker, a month range, the chart and its words."""
+    import ipywidgets as widgets
+
+    items = timeline_items()
+    months = pd.period_range(items["earliest"].min(), items["latest"].max(), freq="M")
+    explorer = TimelineExplorer(
+        items=items,
+        view=widgets.ToggleButtons(options=VIEWS, value=VIEWS[2][1], description="Show",
+                                   style={"button_width": "180px"}),
+        months=widgets.SelectionRangeSlider(
+            options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
+            description="Months", continuous_update=False, layout=widgets.Layout(width="600px")),
+        # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
+        chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
+        description=widgets.Output(),
+        box=widgets.VBox(),
+    )
+    heading = widgets.Label("The chart in words (updated with the controls):")
+    explorer.box.children = (explorer.view, explorer.months, explorer.chart, heading,
+                             explorer.description)
+    explorer.view.observe(explorer.refresh, names="value")
+    explorer.months.observe(explorer.refresh, names="value")
+    explorer.refresh()
+    return explorer
+
+
+def partnership_timeline() -> None:
+    """Show the interactive timeline in the notebook (lesson 05)."""
+    from IPython.display import display
+
+    display(build_timeline().box)
