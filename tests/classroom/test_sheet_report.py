@@ -35,6 +35,15 @@ def test_the_course_rubric_becomes_three_criterion_columns() -> None:
     assert sheet_columns({"q7": q7_rubric()})[-3:] == ["q7.1", "q7.2", "q7.3"]
 
 
+def test_every_course_rubric_splits_into_criteria_worth_its_points() -> None:
+    for path in sorted((REPO / "instructor" / "checks").glob("*.yaml")):
+        for q in load_spec(path).questions:
+            if q.kind == "manual":
+                found = criteria(q.id, q.rubric)
+                assert found, f"{path.name} {q.id}: write the rubric as `N pt: ...` lines"
+                assert sum(c.points for c in found) == q.points, f"{path.name} {q.id}"
+
+
 def sheet(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / "manual.csv"
     path.write_bytes(text.encode(encoding))

@@ -466,7 +466,11 @@ def test_capstone_brief_goes_to_manual_csv_with_its_rubric(tmp_path: Path) -> No
     with open(tmp_path / "manual.csv", encoding="utf-8", newline="") as handle:
         sheet = list(csv.DictReader(handle))
     assert [(r["student"], r["question"], r["max_points"]) for r in sheet] == [("kim", "q6", "6")]
-    assert "2 pts: at least three indicators" in sheet[0]["rubric"]
+    # The rubric is not repeated in every row (issue 12): one column per criterion, and the
+    # rubric itself once in rubrics-EXERCISE.md next to manual.csv.
+    assert [c for c in sheet[0] if c.startswith("q6.")] == ["q6.1", "q6.2", "q6.3", "q6.4", "q6.5"]
+    rubrics = (tmp_path / f"rubrics-{name}.md").read_text(encoding="utf-8")
+    assert "`q6.2` (2 pt): at least three indicators" in rubrics
     assert "diversification inside NATO" in sheet[0]["answer"]
 
 
