@@ -356,7 +356,7 @@ def test_captured_output_is_capped(graded: dict) -> None:
 def test_feedback_shows_hidden_results_but_never_their_content(graded: dict) -> None:
     feedback = graded["out"] / f"feedback-{EXERCISE}"
     text = (feedback / "untouched.md").read_text(encoding="utf-8")
-    assert re.search(r"- hidden check \d+: failed Hint: ", text)  # numbered, hint, no reason
+    assert re.search(r"- hidden check \d+: failed\. Hint: ", text)  # numbered, hint, no reason
     spec = (REPO / "instructor" / "checks" / f"{EXERCISE}.yaml").read_text(encoding="utf-8")
     assert "Montenegro" in spec
     assert "Montenegro" not in text
@@ -422,7 +422,9 @@ def test_manual_points_are_merged_on_rerun(tmp_path: Path) -> None:
     assert [(r["student"], r["question"], r["points"]) for r in sheet] == [
         ("ana maría", "q7", "")]
     assert "Austria" in sheet[0]["answer"]
-    assert "1 pt" in sheet[0]["rubric"]
+    assert sheet[0]["comment"] == ""
+    assert "q7.1" in sheet[0]
+    assert "1 pt" in (tmp_path / f"rubrics-{EXERCISE}.md").read_text(encoding="utf-8")
     sheet[0]["points"] = "2.5"
     with open(manual, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(sheet[0]))
@@ -464,7 +466,11 @@ def test_capstone_brief_goes_to_manual_csv_with_its_rubric(tmp_path: Path) -> No
     with open(tmp_path / "manual.csv", encoding="utf-8", newline="") as handle:
         sheet = list(csv.DictReader(handle))
     assert [(r["student"], r["question"], r["max_points"]) for r in sheet] == [("kim", "q6", "6")]
-    assert "2 pts: at least three indicators" in sheet[0]["rubric"]
+    # The rubric is not repeated in every row (issue 12): one column per criterion, and the
+    # rubric itself once in rubrics-EXERCISE.md next to manual.csv.
+    assert [c for c in sheet[0] if c.startswith("q6.")] == ["q6.1", "q6.2", "q6.3", "q6.4", "q6.5"]
+    rubrics = (tmp_path / f"rubrics-{name}.md").read_text(encoding="utf-8")
+    assert "`q6.2` (2 pt): at least three indicators" in rubrics
     assert "diversification inside NATO" in sheet[0]["answer"]
 
 

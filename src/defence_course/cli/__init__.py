@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from defence_course.cli.authoring import add_authoring_commands
+    from defence_course.cli.classroom import add_classroom_commands
     from defence_course.cli.data import add_data_command
     from defence_course.cli.grading import add_grading_commands
     from defence_course.cli.progress import add_progress_command
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_grading_commands(subcommands)
     add_authoring_commands(subcommands)
     add_progress_command(subcommands)
+    add_classroom_commands(subcommands)
     del subcommands  # filled in by the sections above
     return parser
 

@@ -21,6 +21,9 @@ def add_authoring_commands(subcommands: Any) -> None:
     make.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 when a committed exercise is stale")
     make.add_argument("--course", type=Path, default=None, help="the course folder")
+    make.add_argument("--no-verify", action="store_true",
+                      help="skip grading each solution against its own checks (done after "
+                           "writing, not with --check)")
     make.set_defaults(handler=_make_exercises)
 
     release = subcommands.add_parser(
@@ -36,6 +39,16 @@ def _make_exercises(args: argparse.Namespace) -> int:
 
     root = (args.course or course_root()).resolve()
     changed = make_exercises(root, check=args.check, names=args.names or None)
+    if not (args.no_verify or args.check):  # --check only compares files (CI, fast)
+        from defence_course.authoring.exercises import exercise_names
+        from defence_course.authoring.selfcheck import solution_problems
+
+        problems = [p for name in (args.names or exercise_names(root))
+                    for p in solution_problems(root, name)]
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if problems:
+            return 1
     if args.check:
         for path in changed:
             print(f"stale: {path} (run `defence-course make-exercises`)", file=sys.stderr)

@@ -37,6 +37,9 @@ def add_grading_commands(subcommands: Any) -> None:
                        help="submissions graded in parallel (default: number of CPU cores)")
     grade.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
                        help=f"wall-clock seconds per submission (default: {DEFAULTS.timeout:g})")
+    grade.add_argument("--cell-timeout", type=float, default=None,
+                       help="seconds for each cell within --timeout (default: half of it); a "
+                            "cell stopped by it costs only its own question")
     grade.add_argument("--memory", type=float, default=DEFAULTS.memory_bytes / GIB,
                        help="memory limit per submission in GiB "
                             f"(default: {DEFAULTS.memory_bytes / GIB:g})")
@@ -47,6 +50,9 @@ def add_grading_commands(subcommands: Any) -> None:
                        help="manual grading sheet (default: manual.csv next to --out)")
     grade.add_argument("--regrade", action="store_true",
                        help="forget earlier results and grade everyone again")
+    grade.add_argument("--student", action="append", default=None, metavar="NAME",
+                       help="grade only this student again (repeatable); everyone else keeps "
+                            "their earlier result")
     grade.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto",
                        help="isolation: bubblewrap when available (auto), or resource limits only")
     grade.add_argument("--course", type=Path, default=None,
@@ -59,9 +65,16 @@ def _grade(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.regrade and args.student:
+        raise UsageError("--regrade grades everyone; --student grades only the names given: "
+                         "use one of them")
     if args.timeout <= 0 or args.memory <= 0:
         raise UsageError("--timeout and --memory must be positive")
-    limits = Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB))
+    if args.cell_timeout is not None and args.cell_timeout <= 0:
+        raise UsageError("--cell-timeout must be positive")
+    cell_timeout = args.timeout / 2 if args.cell_timeout is None else args.cell_timeout
+    limits = Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB),
+                    cell_timeout=cell_timeout)
 
     def on_term(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -70,7 +83,8 @@ def _grade(args: argparse.Namespace) -> int:
     try:
         summary = grade(args.exercise, args.submissions, args.out, jobs=args.jobs,
                         limits=limits, feedback=args.feedback, regrade=args.regrade,
-                        manual=args.manual, sandbox=args.sandbox, root=args.course)
+                        manual=args.manual, sandbox=args.sandbox, root=args.course,
+                        students=args.student)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print(summary.text())

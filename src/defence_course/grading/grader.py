@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import difflib
 import hashlib
 import importlib.util
+import json
 import os
 import queue
 import re
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from defence_course.authoring.exercises import stale_public_checks
 from defence_course.grading.journal import JOURNAL_VERSION, Journal
-from defence_course.grading.outputs import Summary, read_manual, write_outputs
-from defence_course.grading.rows import build_job, rows_for_problem, rows_for_run
+from defence_course.grading.manual import check_criteria, read_sheet
+from defence_course.grading.outputs import Summary, write_outputs
+from defence_course.grading.rows import build_job, rows_for_problem, rows_for_run, written_answer
 from defence_course.grading.sandbox import Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
 from defence_course.grading.spec import ExerciseSpec, load_spec
 from defence_course.grading.submissions import (
@@ -30,6 +34,7 @@ from defence_course.grading.submissions import (
     discover,
     parse_notebook,
     read_submission,
+    student_id,
 )
 from defence_course.locking import LockBusyError, file_lock
 from defence_course.paths import course_root, grading_data_dir
@@ -58,6 +63,19 @@ def _preload_modules(root: Path, exercise: str) -> tuple[str, ...]:
             if importlib.util.find_spec(name.split(".")[0]) is not None:
                 keep.append(name)
     return tuple(keep)
+
+
+def _handed_out_markdown(root: Path, exercise: str) -> frozenset[str]:
+    """The Markdown cells of the handed-out exercise (the solution has the same ones)."""
+    texts: set[str] = set()
+    for folder in ("exercises", "solutions"):
+        with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+            nb = json.loads((root / folder / f"{exercise}.ipynb").read_text(encoding="utf-8"))
+            for cell in nb["cells"]:
+                if cell.get("cell_type") == "markdown":
+                    source = cell.get("source", "")
+                    texts.add(("".join(source) if isinstance(source, list) else source).strip())
+    return frozenset(texts)
 
 
 def _sha256(data: bytes) -> str:
@@ -122,6 +140,27 @@ class GradingPaths:
         return Journal(self.out.parent / f".{self.out.stem}.{exercise}.state")
 
 
+def _timed_out_under_another_limit(record: dict[str, Any], timeout: float) -> bool:
+    """A `timeout` row graded with a different `--timeout` is graded again with this one."""
+    return record.get("timeout") != timeout and any(
+        row.get("status") == "timeout" for row in record.get("rows", []))
+
+
+def _selected(students: list[Submission], names: Sequence[str] | None) -> frozenset[str] | None:
+    """The `--student` names, each checked against the class folder (a typo is an error)."""
+    if not names:
+        return None
+    known = {s.student for s in students}
+    chosen = {student_id(name) for name in names}
+    unknown = sorted(chosen - known)
+    if unknown:
+        hints = [difflib.get_close_matches(name, known, n=1) for name in unknown]
+        raise GradingError("no submission for --student " + ", ".join(
+            f"{name!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            for name, hint in zip(unknown, hints, strict=True)))
+    return frozenset(chosen)
+
+
 @dataclass
 class ResumePlan:
     """Who is kept from an earlier run (same file, same checks) and who is graded now."""
@@ -130,19 +169,31 @@ class ResumePlan:
     todo: list[tuple[Submission, bytes | None]] = field(default_factory=list)
 
     @classmethod
-    def make(cls, students: list[Submission], journal: Journal, fingerprint: str) -> ResumePlan:
-        """Read every submission once (for its hash) and compare with the journal."""
+    def make(cls, students: list[Submission], journal: Journal, fingerprint: str,
+             timeout: float, only: frozenset[str] | None = None) -> ResumePlan:
+        """Read every submission once (for its hash) and compare with the journal.
+
+        A record is kept when the file and the checks are unchanged, unless the student timed
+        out under another `--timeout`, or is named in `only` (`--student`): those are graded
+        again. With `only`, everyone else keeps their record, changed or not.
+        """
         plan = cls()
         for sub in students:
+            record = journal.load(sub.student)
+            if only is not None and sub.student not in only:
+                if record:
+                    plan.records[sub.student] = record
+                continue
             data = None
             if sub.path is not None:
                 try:
                     data = read_submission(sub.path)
                 except SubmissionProblem as problem:
                     sub = Submission(sub.student, None, str(problem))
-            record = journal.load(sub.student)
-            if (record and data is not None and record.get("sha256") == _sha256(data)
-                    and record.get("fingerprint") == fingerprint):
+            if (only is None and record and data is not None
+                    and record.get("sha256") == _sha256(data)
+                    and record.get("fingerprint") == fingerprint
+                    and not _timed_out_under_another_limit(record, timeout)):
                 plan.records[sub.student] = record
             else:
                 plan.todo.append((sub, data))
@@ -198,6 +249,9 @@ class _Run:
     fingerprint: str
     pool: SandboxPool
     interrupted: threading.Event = field(default_factory=threading.Event)
+    #: The Markdown the exercise hands out: any other Markdown cell was added by the student.
+    handed_out: frozenset[str] = frozenset()
+    timeout: float = 0.0
 
     def record(self, sub: Submission, data: bytes | None, rows: list[dict[str, Any]],
                begun: float, manual_answers: dict[str, str] | None = None,
@@ -207,6 +261,7 @@ class _Run:
                 "sha256": _sha256(data) if data is not None else "",
                 "fingerprint": self.fingerprint, "rows": rows,
                 "manual_answers": manual_answers or {}, "output_tail": output,
+                "note": sub.note, "timeout": self.timeout,
                 "started_at": begun, "finished_at": time.time(), "grader_pid": os.getpid()}
 
     def work(self, sub: Submission, data: bytes | None) -> dict[str, Any]:
@@ -228,7 +283,7 @@ class _Run:
             return self.record(sub, data, rows_for_problem(sub.student, self.spec, sub.problem),
                                begun)
         try:
-            parsed = parse_notebook(data)
+            parsed = parse_notebook(data, self.handed_out)
         except SubmissionProblem as problem:
             return self.record(sub, data, rows_for_problem(sub.student, self.spec, str(problem)),
                                begun)
@@ -240,7 +295,7 @@ class _Run:
         if self.interrupted.is_set():
             raise KeyboardInterrupt
         rows = rows_for_run(sub.student, self.spec, parsed, run)
-        manual_answers = {r["question"]: parsed.texts.get(r["question"], "")
+        manual_answers = {r["question"]: written_answer(parsed, r["question"])
                           for r in rows if r["status"] == "manual"}
         return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:])
 
@@ -323,7 +378,8 @@ def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jo
 def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = None,
           limits: Limits | None = None, feedback: Path | None = None, regrade: bool = False,
           manual: Path | None = None, sandbox: str = "auto", root: Path | None = None,
-          progress: bool | None = None, warn: Callable[[str], None] | None = None) -> Summary:
+          progress: bool | None = None, warn: Callable[[str], None] | None = None,
+          students: Sequence[str] | None = None) -> Summary:
     """Grade a class folder for one exercise; see docs/grading.md for every file it writes."""
     root = (root or course_root()).resolve()
     paths = GradingPaths.resolve(root, exercise, submissions, out, feedback, manual)
@@ -331,7 +387,9 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
     limits = limits or Limits()
     jobs = max(1, jobs or os.cpu_count() or 1)
     warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
-    existing_manual = read_manual(paths.manual)
+    existing_manual = read_sheet(paths.manual, warn)
+    check_criteria(paths.manual, existing_manual,
+                   {q.id: q.rubric for q in spec.questions if q.kind == "manual"})
     journal = paths.journal(exercise)
     lock = journal.folder.with_name(journal.folder.name + ".lock")
     busy = (f"another `grade` run is writing {lock.name[1:-5]} (lock {lock}); wait for it to "
@@ -340,10 +398,14 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
         with file_lock(lock, timeout=0, busy=busy):
             if regrade:
                 journal.clear()
-            students = discover(paths.submissions, exercise)
+            stale = stale_public_checks(root, spec)
+            if stale:
+                warn(stale)
+            found = discover(paths.submissions, exercise)
             fingerprint = spec.fingerprint()
             summary = Summary(max_points=spec.max_points)
-            plan = ResumePlan.make(students, journal, fingerprint)
+            plan = ResumePlan.make(found, journal, fingerprint, limits.timeout,
+                                   _selected(found, students))
             summary.resumed = len(plan.records)
             mode = "none"
             if plan.needs_sandbox:
@@ -354,10 +416,14 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             summary.sandbox = f"{mode}, {jobs} job(s), timeout {limits.timeout:g} s, memory " \
                               f"{limits.memory_bytes / 2**30:g} GiB"
             config = _sandbox_config(root, exercise, plan.todo, mode, limits)
-            run = _Run(spec, fingerprint, SandboxPool(config, jobs))
+            run = _Run(spec, fingerprint, SandboxPool(config, jobs),
+                       handed_out=_handed_out_markdown(root, exercise), timeout=limits.timeout)
             show = sys.stderr.isatty() if progress is None else progress
             _run_all(run, plan, journal, summary, jobs, show)
-            ordered = [plan.records[s.student] for s in students if s.student in plan.records]
+            for sub, _ in plan.todo:
+                if sub.note:
+                    warn(f"{sub.student}: {sub.note}")
+            ordered = [plan.records[s.student] for s in found if s.student in plan.records]
             write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
                           existing_manual, summary)
             return summary

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import re
 import string
@@ -13,107 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defence_course.atomic import atomic_write, atomic_write_many
+from defence_course.atomic import atomic_write_many
+from defence_course.grading.csvcells import csv_text
+from defence_course.grading.manual import manual_points, write_manual
 from defence_course.grading.rows import STATUSES
 from defence_course.grading.spec import ExerciseSpec
-from defence_course.grading.submissions import GradingError, student_id
 
 CSV_COLUMNS = ["student", "exercise", "question", "points", "max_points", "status", "message"]
-MANUAL_COLUMNS = ["student", "exercise", "question", "max_points", "points", "rubric", "answer"]
 HASHED_NAME = re.compile(r"-[0-9a-f]{10}$")  # ids shaped like a hashed name are hashed too
 FEEDBACK_NAME_BYTES = 200  # + "-<hash>.md" stays under the usual 255-byte file-name limit
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(text: str) -> str:
-    """Quote a cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+1`, `@SUM`).
-
-    Students choose their file names (the student id) and their written answers, and the
-    instructor opens grades.csv and manual.csv in a spreadsheet: such a cell gets a leading
-    `'`. A leading `'` already followed by one of those characters gets one more, so
-    `csv_plain` restores every text exactly when manual.csv is read back.
-    """
-    if text.startswith(FORMULA_START) or (text[:1] == "'" and text[1:2] in (*FORMULA_START, "'")):
-        return "'" + text
-    return text
-
-
-def csv_plain(text: str) -> str:
-    """Undo `csv_text` (for the student ids and answers read back from manual.csv)."""
-    if text[:1] == "'" and text[1:2] in (*FORMULA_START, "'"):
-        return text[1:]
-    return text
-
-
-def read_manual(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
-    """Existing manual.csv rows keyed by (student, exercise, question); validated later."""
-    if not path.is_file():
-        return {}
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"student", "exercise", "question", "points"} - set(reader.fieldnames or [])
-            if missing:
-                raise GradingError(f"{path}: missing column(s) {sorted(missing)}; restore the "
-                                   f"header {','.join(MANUAL_COLUMNS)} (comma-separated)")
-            rows = {}
-            for row in reader:
-                row = {key: value if key == "points" else csv_plain(value or "")
-                       for key, value in row.items() if isinstance(key, str)}
-                rows[(student_id(row["student"]), row["exercise"], row["question"])] = row
-            return rows
-    except UnicodeDecodeError:
-        # A spreadsheet saved it in a legacy encoding (Excel's plain "CSV" on Windows).
-        raise GradingError(f"{path}: not UTF-8 text; save it as \"CSV UTF-8\" and re-run the "
-                           "same grade command") from None
-    except csv.Error as error:
-        raise GradingError(f"{path}: not a readable CSV file ({error}); restore it from the "
-                           "copy the grader wrote, then fill in `points` again") from None
-
-
-def manual_points(path: Path, row: dict[str, str], max_points: float, line: str
-                  ) -> float | None:
-    """Parse the instructor's points: blank = not graded yet; anything else must be valid."""
-    text = (row.get("points") or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        points = float(text)
-    except ValueError:
-        raise GradingError(f"{path}: {line}: points {row.get('points')!r} is not a number; "
-                           "write a number such as 2 or 1.5, or leave it blank") from None
-    if not 0 <= points <= max_points:
-        raise GradingError(f"{path}: {line}: points {points:g} outside 0..{max_points:g}; fix it "
-                           "and re-run the same grade command")
-    return points
-
-
-def write_manual(path: Path, existing: dict[tuple[str, str, str], dict[str, str]],
-                 records: list[dict[str, Any]], spec: ExerciseSpec) -> None:
-    """Rewrite manual.csv: keep the instructor's points, add new answers, keep other exercises."""
-    rubrics = {q.id: q.rubric.strip() for q in spec.questions}
-    merged = dict(existing)
-    for record in records:
-        for qid, text in record.get("manual_answers", {}).items():
-            key = (record["student"], spec.exercise, qid)
-            old = merged.get(key, {})
-            merged[key] = {
-                "student": record["student"], "exercise": spec.exercise, "question": qid,
-                "max_points": f"{spec.question(qid).points:g}",
-                "points": old.get("points", "") or "",
-                "rubric": rubrics.get(qid, ""), "answer": text,
-            }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=MANUAL_COLUMNS, extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    for key in sorted(merged):
-        writer.writerow({c: merged[key].get(c, "") if c in ("points", "max_points")
-                         else csv_text(merged[key].get(c, "")) for c in MANUAL_COLUMNS})
-    atomic_write(path, buffer.getvalue())
-
-
 # --------------------------------------------------------------------------------------------
 # Feedback
 # --------------------------------------------------------------------------------------------
@@ -133,23 +40,40 @@ your instructor against a rubric.*
 
 
 def _md_cell(text: str) -> str:
-    return html.escape(text.replace("\n", " "), quote=False).replace("|", "\\|")
+    """One line of Markdown that shows `text` as written: `<` and `|` are backslash-escaped
+    (no HTML tag, no table break), so `>=` in a hint stays `>=`, not `&gt;=`."""
+    return (text.replace("\\", "\\\\").replace("\n", " ").replace("<", "\\<")
+            .replace("|", "\\|"))
 
 
-def feedback_text(spec: ExerciseSpec, student: str, rows: list[dict[str, Any]]) -> str:
-    """One student's Markdown feedback: each question's result and each check's (no hidden code)."""
+def _check_line(number: int, public: bool, passed: bool, message: str, hint: str) -> str:
+    """`- check 2: failed: <reason>. Hint: <hint>` (a hidden check's reason is never shown)."""
+    label = f"check {number}" if public else f"hidden check {number}"
+    if passed:
+        return f"- {label}: passed"
+    reason = f": {_md_cell(message.rstrip('.'))}" if (message and public) else ""
+    tip = f" Hint: {_md_cell(hint)}" if hint else ""
+    return f"- {label}: failed{reason}.{tip}"
+
+
+def feedback_text(spec: ExerciseSpec, student: str, rows: list[dict[str, Any]],
+                  comments: dict[str, str] | None = None, note: str = "") -> str:
+    """One student's Markdown feedback: each question's result and each check's (no hidden code),
+    the instructor's comments on written answers, and which notebook was graded when several."""
     table, details = [], []
+    if note:
+        details.append(f"*Note: {_md_cell(note)}*\n")
     for row in rows:
+        comment = (comments or {}).get(row["question"], "").strip()
+        if comment:
+            details.append(f"**{row['question']}**: your instructor's comment: "
+                           f"{_md_cell(comment)}\n")
         points = "" if row["points"] is None else f"{row['points']:g}"
         table.append(f"| {row['question']} | {row['status']} | {points} / "
                      f"{row['max_points']:g} | {_md_cell(row['message'])} |")
         lines = []
         for number, public, passed, message, hint in row.get("checks", []):
-            label = f"check {number}" if public else f"hidden check {number}"
-            result = "passed" if passed else "failed"
-            extra = f": {message.rstrip('.')}." if (message and not passed and public) else ""
-            tip = f" Hint: {hint}" if (hint and not passed) else ""
-            lines.append(f"- {label}: {result}{_md_cell(extra)}{_md_cell(tip)}")
+            lines.append(_check_line(number, public, passed, message, hint))
         if lines:
             details.append(f"**{row['question']}**\n\n" + "\n".join(lines) + "\n")
     graded = [r for r in rows if r["points"] is not None]
@@ -217,6 +141,7 @@ def write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
     """grades.csv (atomic), manual.csv (merged), one feedback file per student, the summary."""
     final_rows: list[dict[str, Any]] = []
     per_student: dict[str, list[dict[str, Any]]] = {}
+    comments: dict[str, dict[str, str]] = {}
     for record in records:
         rows = []
         for row in record["rows"]:
@@ -224,6 +149,8 @@ def write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
             if row["status"] == "manual":
                 key = (record["student"], spec.exercise, row["question"])
                 if key in existing_manual:
+                    comment = existing_manual[key].get("comment", "")
+                    comments.setdefault(record["student"], {})[row["question"]] = comment
                     points = manual_points(manual, existing_manual[key], row["max_points"],
                                            f"{record['student']} {row['question']}")
                     if points is not None:
@@ -243,8 +170,10 @@ def write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
     if any(q.kind == "manual" for q in spec.questions):
         write_manual(manual, existing_manual, records, spec)
     feedback.mkdir(parents=True, exist_ok=True)
+    notes = {r["student"]: str(r.get("note") or "") for r in records}
     # One group write: with a file each, a class of 1,000 waited here for 2,000 fsyncs.
-    files = {feedback / feedback_name(student): feedback_text(spec, student, rows)
+    files = {feedback / feedback_name(student):
+             feedback_text(spec, student, rows, comments.get(student), notes[student])
              for student, rows in per_student.items()}
     files[out] = buffer.getvalue()
     atomic_write_many(files)

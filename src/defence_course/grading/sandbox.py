@@ -68,6 +68,9 @@ class Limits:
 
     timeout: float = 60.0
     memory_bytes: int = 2 * GIB
+    #: Each cell's own limit within `timeout`, so one looping cell cannot cost the answers
+    #: defined after it (None: the whole `timeout`; the command line's default is half of it).
+    cell_timeout: float | None = None
     processes: int = 64
     file_bytes: int = 64 * 1024 * 1024
     output_bytes: int = 64 * 1024
@@ -83,6 +86,7 @@ class Limits:
         return {
             "wall_seconds": self.timeout + REPORT_GRACE,
             "cell_seconds": self.timeout,
+            "per_cell_seconds": min(self.cell_timeout or self.timeout, self.timeout),
             "cpu_seconds": self.timeout + REPORT_GRACE,
             "memory_bytes": self.memory_bytes,
             "processes": self.processes,

@@ -7,13 +7,17 @@ import json
 import os
 import stat
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from defence_course.authoring.exercises import META_KEY
 from defence_course.errors import DefenceCourseError
+from defence_course.grading.cells import added_markdown, cell_questions
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+#: Folders a zip tool or Jupyter adds inside a student's folder, never their work.
+JUNK_FOLDERS = ("__MACOSX", ".ipynb_checkpoints")
 SYMLINK_PROBLEM = ("the submission is a symbolic link, which the grader does not follow: "
                    "submit the notebook file itself")
 
@@ -33,6 +37,7 @@ class Submission:
     student: str
     path: Path | None
     problem: str = ""
+    note: str = ""  # which notebook was picked when there were several
 
 
 def student_id(name: str) -> str:
@@ -63,20 +68,7 @@ def discover(folder: Path, exercise: str) -> list[Submission]:
             student, sub = student_id(entry.stem), Submission(student_id(entry.stem), entry)
         elif entry.is_dir():
             student = student_id(entry.name)
-            notebooks = sorted(p for p in entry.rglob("*.ipynb")
-                               if ".ipynb_checkpoints" not in p.parts
-                               and (p.is_symlink() or p.is_file()))
-            if any(p.is_symlink() for p in notebooks):
-                sub = Submission(student, None, SYMLINK_PROBLEM)
-            elif not notebooks:
-                sub = Submission(student, None, "no .ipynb file in the student's folder")
-            elif len(notebooks) == 1:
-                sub = Submission(student, notebooks[0])
-            else:
-                named = [p for p in notebooks if p.stem == exercise]
-                sub = (Submission(student, named[0]) if len(named) == 1 else Submission(
-                    student, None, f"{len(notebooks)} notebooks in the folder; keep only one "
-                    f"(or name it {exercise}.ipynb)"))
+            sub = _from_folder(entry, student, exercise)
         else:
             continue
         if student in found:
@@ -86,6 +78,39 @@ def discover(folder: Path, exercise: str) -> list[Submission]:
                              "keep one")
         found[student] = sub
     return list(found.values())
+
+
+def _junk(relative: Path) -> bool:
+    """Hidden files and folders, `__MACOSX/` (macOS zips) and checkpoints are not submissions."""
+    return any(part.startswith(".") or part in JUNK_FOLDERS for part in relative.parts)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _from_folder(folder: Path, student: str, exercise: str) -> Submission:
+    """A student's folder: its one notebook; of several, the newest named like the exercise."""
+    notebooks = sorted(p for p in folder.rglob("*.ipynb")
+                       if not _junk(p.relative_to(folder)) and (p.is_symlink() or p.is_file()))
+    if any(p.is_symlink() for p in notebooks):
+        return Submission(student, None, SYMLINK_PROBLEM)
+    if not notebooks:
+        return Submission(student, None, "no .ipynb file in the student's folder")
+    if len(notebooks) == 1:
+        return Submission(student, notebooks[0])
+    named = [p for p in notebooks if p.stem == exercise]
+    if not named:
+        return Submission(student, None, f"{len(notebooks)} notebooks in the folder and none "
+                          f"is named {exercise}.ipynb: keep only the one to grade")
+    newest = max(named, key=lambda p: (_mtime(p), str(p)))
+    others = [str(p.relative_to(folder)) for p in notebooks if p != newest]
+    return Submission(student, newest, note=(
+        f"{len(notebooks)} notebooks in the folder: graded the newest named {exercise}.ipynb, "
+        f"{newest.relative_to(folder)}; set aside: {', '.join(others)}"))
 
 
 def _too_large() -> SubmissionProblem:
@@ -128,9 +153,13 @@ class ParsedNotebook:
 
     code_cells: list[str]
     texts: dict[str, str]
+    #: For each code cell, the question whose heading is above it (for messages).
+    cell_questions: list[str | None] = field(default_factory=list)
+    #: Markdown cells the student added (not handed out, not the tagged answer), by question.
+    added: dict[str, list[str]] = field(default_factory=dict)
 
 
-def parse_notebook(raw: bytes) -> ParsedNotebook:
+def parse_notebook(raw: bytes, handed_out: Iterable[str] = ()) -> ParsedNotebook:
     """Read a submission with the json module only; every defect is a clear SubmissionProblem."""
     if not raw.strip():
         raise SubmissionProblem("the file is empty: submit the saved .ipynb notebook")
@@ -171,5 +200,8 @@ def parse_notebook(raw: bytes) -> ParsedNotebook:
             if isinstance(qid, str):
                 # Written answers end up in manual.csv and the journal (UTF-8 files).
                 texts.setdefault(_valid_text(qid), []).append(_valid_text(source))
-    return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()})
+    added = {_valid_text(q): [_valid_text(t) for t in found]
+             for q, found in added_markdown(cells, handed_out, META_KEY).items()}
+    return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()},
+                          cell_questions(cells), added)
 

@@ -153,15 +153,24 @@ def _learner_namespace() -> dict[str, Any]:
     return namespace
 
 
-def _run_cells(cells: list[str], namespace: dict[str, Any]) -> tuple[list[list[Any]], int | None]:
-    """Run the cells in order like a notebook; (cell errors, index of the cell that timed out)."""
+def _run_cells(cells: list[str], namespace: dict[str, Any], per_cell: float,
+               deadline: float) -> tuple[list[list[Any]], int | None]:
+    """Run the cells in order like a notebook; (cell errors, index of the cell that used up
+    the overall time). Each cell has its own limit within the overall one: a cell stopped by
+    it is recorded (`CellTimeout: ...`) and the next cell runs, as nbgrader's per-cell timeout."""
     cell_errors: list[list[Any]] = []
     for index, source in enumerate(cells):
+        allowed = min(per_cell, deadline - time.monotonic())
+        if allowed <= 0:
+            return cell_errors, index
+        signal.setitimer(signal.ITIMER_REAL, allowed)
         try:
             code = compile(python_source(source), f"<cell {index + 1}>", "exec")
             exec(code, namespace)
         except CellTimeout:
-            return cell_errors, index
+            if deadline - time.monotonic() <= 0.01:
+                return cell_errors, index
+            cell_errors.append([index, f"CellTimeout: stopped after its {allowed:g} s limit"])
         except SystemExit as stop:
             cell_errors.append([index, f"SystemExit: {stop.code!r} (sys.exit is ignored)"])
         except BaseException as error:  # a learner's error: record it and go on, like a notebook
@@ -221,9 +230,9 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
 
     signal.signal(signal.SIGALRM, on_alarm)
     deadline = time.monotonic() + float(limits["cell_seconds"])
-    signal.setitimer(signal.ITIMER_REAL, float(limits["cell_seconds"]))
     namespace = _learner_namespace()
-    cell_errors, timed_out_cell = _run_cells(request["cells"], namespace)
+    per_cell = float(limits.get("per_cell_seconds") or limits["cell_seconds"])
+    cell_errors, timed_out_cell = _run_cells(request["cells"], namespace, per_cell, deadline)
     # Answers are read after the cells; function answers get a fresh, short time budget.
     answers: dict[str, Any] = {}
     remaining = min(2.0, max(0.5, deadline - time.monotonic())) if timed_out_cell is not None \

@@ -1,0 +1,175 @@
+"""The `lms` and `report` subcommands: LMS downloads in, gradebooks out, the class report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from defence_course.classroom.lms import MANIFEST
+
+__all__ = ["add_classroom_commands"]
+
+
+def default_key(folder: Path) -> Path:
+    """The anonymous key lives next to the class folder, never inside it."""
+    return folder.resolve().parent / f"{folder.resolve().name}.anonymous-key.json"
+
+
+def _add_late_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("late work (docs/grading.md, section 'A real class')")
+    group.add_argument("--class", dest="class_dir", type=Path, default=None,
+                       help="the class folder `lms import` made (LMS ids, times, late marks)")
+    group.add_argument("--due", default=None,
+                       help="due date, ISO 8601 with time zone, e.g. 2026-12-01T17:00+01:00")
+    group.add_argument("--late-penalty", default="none",
+                       help="10%%/day (of the points), 1pt/day, or none (default)")
+    group.add_argument("--late-cap", default=None, help="largest total deduction, e.g. 50%%")
+    group.add_argument("--grace", type=float, default=0.0, help="grace minutes after the due date")
+    group.add_argument("--times", type=Path, default=None,
+                       help="CSV of LMS submission times (student or ID, submitted_at); "
+                            "default: the files' times in the download")
+
+
+def add_classroom_commands(subcommands: Any) -> None:
+    """Register `lms import|export|reveal` and `report`."""
+    lms = subcommands.add_parser("lms", help="Canvas/Moodle downloads in, gradebook CSV out")
+    actions = lms.add_subparsers(dest="lms_command", required=True, metavar="ACTION")
+
+    imp = actions.add_parser(
+        "import", help="lay out an extracted Canvas/Moodle download as a class folder",
+        description="One folder per student with the latest submission as EXERCISE.ipynb, and "
+                    "submissions.json (LMS ids, late marks, superseded files).")
+    imp.add_argument("download", type=Path, help="the extracted bulk download")
+    imp.add_argument("class_dir", type=Path, help="the class folder to create for `grade`")
+    imp.add_argument("--exercise", required=True, help="the exercise's file stem")
+    imp.add_argument("--anonymous", action="store_true",
+                     help="stage students under stable codes (names only in the key file)")
+    imp.add_argument("--key", type=Path, default=None,
+                     help="the anonymous key file (default: CLASS_DIR.anonymous-key.json)")
+    imp.set_defaults(handler=_import)
+
+    exp = actions.add_parser(
+        "export", help="write the gradebook CSV Canvas or Moodle imports",
+        description="Total points per student (late penalty applied, anonymous codes mapped "
+                    "back) in the LMS's import format, and totals.csv with the raw score.")
+    exp.add_argument("lms", choices=("canvas", "moodle"))
+    exp.add_argument("grades", type=Path, help="grades.csv written by `grade`")
+    exp.add_argument("--out", type=Path, required=True, help="the CSV to write")
+    exp.add_argument("--assignment", default=None,
+                     help="Canvas column, e.g. 'Ex02 two clubs (123456)' (default: exercise)")
+    exp.add_argument("--roster", type=Path, default=None,
+                     help="Canvas's Gradebook export, to copy names, SIS ids and sections")
+    exp.add_argument("--key", type=Path, default=None, help="the anonymous key file")
+    exp.add_argument("--allow-pending", action="store_true",
+                     help="export even when written answers are not marked yet")
+    _add_late_options(exp)
+    exp.set_defaults(handler=_export)
+
+    rev = actions.add_parser("reveal", help="feedback files named by student instead of code")
+    rev.add_argument("feedback", type=Path, help="the feedback folder `grade` wrote")
+    rev.add_argument("--key", type=Path, required=True, help="the anonymous key file")
+    rev.add_argument("--out", type=Path, required=True, help="folder for the revealed copies")
+    rev.set_defaults(handler=_reveal)
+
+    rep = subcommands.add_parser(
+        "report", help="one self-contained HTML page about a graded class",
+        description="Score distribution, pass rate per question, most common failing checks, "
+                    "statuses and the students who may need help; opens offline.")
+    rep.add_argument("grades", type=Path, help="grades.csv written by `grade`")
+    rep.add_argument("--out", type=Path, default=None,
+                     help="the HTML file (default: report-EXERCISE.html next to grades.csv)")
+    _add_late_options(rep)
+    rep.set_defaults(handler=_report)
+
+
+def _rule(args: argparse.Namespace) -> Any:
+    from defence_course.classroom.late import parse_rule
+
+    if args.due is None:
+        if args.late_penalty.strip().lower() != "none" or args.late_cap:
+            from defence_course.classroom.late import LateError
+
+            raise LateError("--late-penalty needs --due (the due date)")
+        return None
+    return parse_rule(args.due, args.late_penalty, args.late_cap, args.grace)
+
+
+def _times(args: argparse.Namespace) -> Any:
+    from defence_course.classroom.late import read_times
+
+    return read_times(args.times) if args.times else None
+
+
+def _import(args: argparse.Namespace) -> int:
+    from defence_course.classroom.anonymize import Key
+    from defence_course.classroom.lms import stage
+
+    key = Key(args.key or default_key(args.class_dir)) if args.anonymous else None
+    subs, _ = stage(args.download, args.class_dir, args.exercise, key)
+    for sub in subs:
+        if sub.note:
+            print(f"{sub.student}: {sub.note}", file=sys.stderr)
+    late = sum(s.late for s in subs)
+    print(f"staged {len(subs)} student(s) into {args.class_dir} ({late} marked late by the LMS)"
+          + (f"; key: {key.path} (keep it private)" if key else ""))
+    return 0
+
+
+def _key_for(args: argparse.Namespace) -> Any:
+    from defence_course.classroom.anonymize import Key
+
+    folder = args.class_dir
+    anonymous = False
+    if folder is not None and (folder / MANIFEST).is_file():
+        anonymous = bool(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+                         .get("anonymous"))
+    if args.key is not None:
+        return Key(args.key)
+    return Key(default_key(folder)) if anonymous else None
+
+
+def _export(args: argparse.Namespace) -> int:
+    from defence_course.classroom._io import write_csv
+    from defence_course.classroom.gradebook import class_totals, export, read_grades
+    from defence_course.classroom.late import TOTAL_COLUMNS
+
+    rule, times, key = _rule(args), _times(args), _key_for(args)
+    rows = read_grades(args.grades)
+    assignment = args.assignment or (rows[0]["exercise"] if rows else "assignment")
+    warnings = export(args.lms, args.grades, args.out, folder=args.class_dir,
+                      assignment=assignment, rule=rule, times=times, key=key,
+                      roster=args.roster, allow_pending=args.allow_pending)
+    totals_path = args.out.with_name(args.out.stem + "-totals.csv")
+    write_csv(totals_path, TOTAL_COLUMNS, class_totals(args.grades, args.class_dir, rule, times))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote {args.out} ({args.lms}) and {totals_path} (raw points, lateness, points)")
+    return 0
+
+
+def _reveal(args: argparse.Namespace) -> int:
+    from defence_course.classroom.anonymize import Key, reveal_feedback
+
+    written = reveal_feedback(args.feedback, Key(args.key), args.out)
+    print(f"wrote {len(written)} feedback file(s) to {args.out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from defence_course.classroom.gradebook import class_totals
+    from defence_course.classroom.report import write_report
+
+    rule = _rule(args)
+    totals = class_totals(args.grades, args.class_dir, rule, _times(args)) if rule else []
+    out = args.out
+    if out is None:
+        from defence_course.classroom.gradebook import read_grades
+
+        rows = read_grades(args.grades)
+        out = args.grades.with_name(f"report-{rows[0]['exercise'] if rows else 'class'}.html")
+    stats = write_report(args.grades, out, totals)
+    print(f"wrote {out}: {len(stats.students)} students, {len(stats.need_help)} may need help")
+    return 0
