@@ -6,8 +6,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from defence_course.progress import default_progress_path
 from packaging.requirements import Requirement
+
+from defence_course.quiz.progress import default_progress_path
 
 tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
 

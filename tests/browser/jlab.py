@@ -52,6 +52,12 @@ class JupyterLab:
     root: Path
     process: subprocess.Popen[bytes]
     log_path: Path
+    progress_path: Path | None = None
+
+    def forget_progress(self) -> None:
+        """Start a test from no quiz results: tests in one worker share this server's file."""
+        if self.progress_path is not None:
+            self.progress_path.unlink(missing_ok=True)
 
     def lab_url(self, path: str = "") -> str:
         """URL of a file in the lab UI; `reset` drops any saved workspace (old open tabs)."""
@@ -128,7 +134,7 @@ def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
-    lab = JupyterLab(f"http://127.0.0.1:{port}", token, root, process, log_path)
+    lab = JupyterLab(f"http://127.0.0.1:{port}", token, root, process, log_path, home / "progress.json")
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:

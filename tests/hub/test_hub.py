@@ -21,10 +21,10 @@ from typing import Any
 
 import nbformat
 import pytest
-from defence_course.progress import ProgressStore
 from playwright.sync_api import Page, expect, sync_playwright
 
 from defence_course.quiz.classprogress import collect, export_progress
+from defence_course.quiz.progress import ProgressStore
 from tests.browser.jlab import (
     CHROMIUM,
     CHROMIUM_ARGS,

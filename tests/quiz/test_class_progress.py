@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from defence_course.progress import ProgressStore
 
 from defence_course.cli import main
 from defence_course.quiz.classprogress import (
@@ -20,8 +19,9 @@ from defence_course.quiz.classprogress import (
     summarize,
     table_csv,
 )
+from defence_course.quiz.progress import ProgressStore
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 QUIZZES = REPO / "lessons" / "quizzes"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
