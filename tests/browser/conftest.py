@@ -49,8 +49,9 @@ def browser(jupyterlab: JupyterLab) -> Iterator[object]:
 
 
 @pytest.fixture
-def lab_page(browser: object, tmp_path: Path) -> Iterator[object]:
-    """A new browser page per test, with a screenshot kept on failure for debugging."""
+def lab_page(browser: object, jupyterlab: JupyterLab, tmp_path: Path) -> Iterator[object]:
+    """A new browser page per test, from no quiz results (the worker's tests share one server)."""
+    jupyterlab.forget_progress()
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(30_000)

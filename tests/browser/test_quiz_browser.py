@@ -87,7 +87,6 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
 ) -> None:
     """The start-here lesson itself, as a learner runs it: one question of each type."""
     page: Page = lab_page
-    jupyterlab.forget_progress()  # the attempt counts below assume no earlier answers
     open_notebook(page, jupyterlab, "lessons/00-start-here.ipynb")
     restart_and_run_all(page)
     question(page, "q6").wait_for()

@@ -35,6 +35,7 @@ from tests.browser.jlab import (
     wait_cells_done,
     wait_idle,
 )
+from tests.browser.test_quiz_browser import Q1_RIGHT, Q1_WRONG
 from tests.hub.hub import PROXY, Hub, start_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
@@ -219,8 +220,8 @@ def two_learners(hub: Hub, pages: dict[str, Page], source_repo: Path, tmp_path: 
         wait_cells_done(page)
         assert error_outputs(page) == []
     phases.done("run the lesson (2 learners)")
-    answer_q1(pages["ana"], "Kaja Kallas", "✔ Correct")
-    answer_q1(pages["ben"], "Ursula von der Leyen", "✘ Not quite")
+    answer_q1(pages["ana"], Q1_RIGHT, "✔ Correct")
+    answer_q1(pages["ben"], Q1_WRONG, "✘ Not quite")
     phases.done("answer q1 (2 learners)")
 
     # 3. Progress is kept apart: one file in each learner's own home, each with only their attempt.
