@@ -123,3 +123,97 @@ def test_the_release_audit_refuses_solution_text_sources(tmp_path: Path) -> None
     (tmp_path / "lessons" / "ex02-two-clubs.md").write_text(lesson, "utf-8")
     shutil.rmtree(tmp_path / "text")
     assert audit(tmp_path) == []
+
+
+SLIDE_LESSON = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# 09 · A title
+
+**Questions**
+
++++
+
+## A section
+
+Its prose.
+
+```{code-cell} ipython3
+1 + 1
+```
+
+What the output means.
+
++++
+
+More prose on the same screen.
+
++++
+
+### A subsection
+
++++ {"slideshow": {"slide_type": "fragment"}}
+
+Revealed by hand: the text source's own slide type wins.
+
++++
+
+## Notes for instructors
+
+Timing.
+
+```{code-cell} ipython3
+2 + 2
+```
+
++++
+
+## Sources
+"""
+
+
+def test_lesson_cells_get_slide_types_from_the_headings(tmp_path: Path) -> None:
+    """# and ## open a slide, ### or prose after code a subslide; instructors' notes are skipped."""
+    (tmp_path / "text" / "lessons").mkdir(parents=True)
+    (tmp_path / "lessons").mkdir()
+    text = tmp_path / "text" / "lessons" / "09-slides.md"
+    text.write_text(SLIDE_LESSON, "utf-8")
+    notebook = nbformat.reads(generate(Pair(text, tmp_path / "lessons" / "09-slides.ipynb")), as_version=4)
+    types = [(c.source.splitlines()[0], c.metadata["slideshow"]["slide_type"]) for c in notebook.cells]
+    assert types == [
+        ("# 09 · A title", "slide"),
+        ("## A section", "slide"),
+        ("1 + 1", "-"),
+        ("What the output means.", "subslide"),
+        ("More prose on the same screen.", "-"),
+        ("### A subsection", "subslide"),
+        ("Revealed by hand: the text source's own slide type wins.", "fragment"),
+        ("## Notes for instructors", "skip"),
+        ("2 + 2", "skip"),
+        ("## Sources", "slide"),
+    ]
+    assert notebook.metadata["rise"] == text_sources.RISE_OPTIONS
+
+
+def test_every_lesson_is_tagged_for_slides_and_no_solution_is() -> None:
+    """Lessons are presented with RISE (docs/instructor-guide.md); solutions are worked, not shown."""
+    for pair in pairs():
+        notebook = nbformat.read(pair.notebook, as_version=4)
+        tagged = [c for c in notebook.cells if "slideshow" in c.metadata]
+        if pair.text.parent.name == "solutions":
+            assert tagged == [], pair.notebook
+            assert "rise" not in notebook.metadata, pair.notebook
+            continue
+        assert len(tagged) == len(notebook.cells), f"{pair.notebook}: run `make notebooks`"
+        assert notebook.cells[0].metadata["slideshow"]["slide_type"] == "slide"
+        slides = sum(c.metadata["slideshow"]["slide_type"] == "slide" for c in notebook.cells)
+        assert slides >= 5, f"{pair.notebook}: {slides} slides"
+        assert notebook.metadata["rise"]["theme"] != "simple", "the default theme fetches Google Fonts"

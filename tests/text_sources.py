@@ -4,11 +4,16 @@
 `out_of_sync()` (what tests/test_text_sources.py checks) lists the pairs that differ. A generated
 notebook has no outputs and no execution counts, and keeps the cell ids of the committed notebook
 where a cell is unchanged, so regenerating an unchanged lesson gives no git diff.
+
+Lesson notebooks are also tagged for slides (RISE, docs/instructor-guide.md): `add_slide_types()`
+derives each cell's `slideshow` type from the lesson's headings, so the text sources stay free of
+slide markup; a cell whose text source sets `slideshow` itself keeps it (the exception, by hand).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +24,16 @@ import nbformat
 REPO = Path(__file__).resolve().parents[1]
 #: text/<folder>/NAME.md generates <folder>/NAME.ipynb.
 FOLDERS = ("lessons", "solutions")
+#: Only lessons are shown as slides: solutions (and the exercises made from them) are worked alone.
+SLIDE_FOLDERS = ("lessons",)
+#: A `#` or `##` heading opens a slide, a `###` heading a subslide (reveal.js: one step down).
+HEADING = re.compile(r"^(#{1,3}) ")
+#: A section whose heading matches is for the instructor's eyes only: its cells are skipped in slides.
+#: RISE's options for every lesson (notebook metadata `rise`): reveal.js's "white" theme uses fonts
+#: shipped with the extension, where its default ("simple") fetches Google Fonts, which the course never
+#: does at run time; long slides (tables, a plot under its code) start at the top and scroll, not cut off.
+RISE_OPTIONS = {"theme": "white", "scroll": True, "center": False}
+INSTRUCTOR_ONLY = re.compile(r"^#{1,2} .*\binstructors?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,36 @@ def _reuse_ids(new: nbformat.NotebookNode, old: nbformat.NotebookNode | None, te
         cell.id = chosen[index]
 
 
+def _derived_slide_type(cell: nbformat.NotebookNode, previous: str | None, skipping: bool) -> str:
+    """The slide type the headings give a cell (see add_slide_types)."""
+    level = HEADING.match(cell.source) if cell.cell_type == "markdown" else None
+    if level:
+        return "skip" if INSTRUCTOR_ONLY.match(cell.source) else (
+            "subslide" if len(level.group(1)) == 3 else "slide")
+    if skipping:
+        return "skip"
+    # Prose after a code cell starts a new screen, so each screen is short: text, then its code and output.
+    return "subslide" if cell.cell_type == "markdown" and previous == "code" else "-"
+
+
+def add_slide_types(notebook: nbformat.NotebookNode) -> None:
+    """Tag every cell for RISE from the headings, so a lecturer can present the lesson as it is written.
+
+    `#`/`##` heading: new slide; `###` heading or prose after code: new screen below (subslide);
+    anything else: on the same screen ("-"). A section for instructors (its `#`/`##` heading names
+    them) is skipped up to the next heading of that level. A cell whose text source already sets
+    `slideshow` keeps its own type.
+    """
+    notebook.metadata["rise"] = dict(RISE_OPTIONS)
+    skipping, previous = False, None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and re.match(r"^#{1,2} ", cell.source):
+            skipping = bool(INSTRUCTOR_ONLY.match(cell.source))
+        if "slideshow" not in cell.metadata:
+            cell.metadata["slideshow"] = {"slide_type": _derived_slide_type(cell, previous, skipping)}
+        previous = cell.cell_type
+
+
 def generate(pair: Pair) -> str:
     """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5."""
     notebook = jupytext.read(pair.text, fmt="md:myst")
@@ -85,6 +130,8 @@ def generate(pair: Pair) -> str:
             cell.outputs = []
             cell.execution_count = None
     notebook.nbformat, notebook.nbformat_minor = 4, 5
+    if pair.notebook.parent.name in SLIDE_FOLDERS:
+        add_slide_types(notebook)
     old = nbformat.read(pair.notebook, as_version=4) if pair.notebook.is_file() else None
     _reuse_ids(notebook, old, pair.text)
     nbformat.validate(notebook)
