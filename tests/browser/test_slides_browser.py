@@ -12,14 +12,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.jlab import JupyterLab
+from tests.browser.jlab import REPO, JupyterLab
 
 LESSON = "lessons/04-did-the-pressure-work.ipynb"
-QUIZ_CELL = 5  # show_quiz("04-did-the-pressure-work", "q1"), on the slide "What the United States said"
-PLOT_CELL = 11  # the bar chart of the count at 2%, which needs the set-up cell and the count before it
+
+
+def cell_index(text: str) -> int:
+    """The index of the lesson's first cell that holds `text` (found, so new cells do not shift it)."""
+    cells = nbformat.read(REPO / LESSON, as_version=4).cells
+    return next(i for i, cell in enumerate(cells) if text in cell.source)
+
+
+QUIZ_CELL = cell_index('show_quiz("04-did-the-pressure-work", "q1")')  # "What the United States said"
+PLOT_CELL = cell_index("ax.bar(count.index")  # the count at 2%: needs the set-up and count cells before it
 SHOTS = os.environ.get("DEFENCE_COURSE_SCREENSHOTS")  # a folder: keep the slides' screenshots to look at
 ACTIVE_INDEX = """() => [...document.querySelectorAll('.reveal .jp-Cell')]
     .findIndex(c => c.classList.contains('jp-mod-active'))"""
