@@ -61,7 +61,8 @@ def test_the_note_names_countries_without_a_figure_in_that_source(long) -> None:
 def test_the_year_slider_never_outgrows_the_notebook(long) -> None:
     """Issue 11 item 6: a fixed 400px slider cut its readout at 800px; it may shrink now."""
     explorer = build_spending_explorer(long)
-    assert explorer.years.layout.max_width == "100%"
+    assert explorer.years.layout.width == "auto"
+    assert explorer.years.layout.max_width == "400px"
 
 
 def test_the_direct_call_prints_the_message_for_no_country(long, capsys) -> None:

@@ -123,18 +123,20 @@ def build_spending_explorer(long: pd.DataFrame | None = None) -> SpendingExplore
         long=long,
         countries=widgets.SelectMultiple(options=names, value=[n for n in START if n in names],
                                          rows=8, description="Countries"),
-        # At most 400px, never wider than the notebook: the readout with the years stays in view.
+        # At most 400px, and no wider than its box: the readout with the years stays in view
+        # (a fixed 400px, plus the slider's margins, ran past a narrow notebook's edge).
         years=widgets.IntRangeSlider(value=(2014, 2025), min=int(long["year"].min()),
                                      max=int(long["year"].max()), description="Years",
                                      continuous_update=False,
-                                     layout=widgets.Layout(width="400px", max_width="100%")),
+                                     layout=widgets.Layout(width="auto", max_width="400px")),
         source=widgets.ToggleButtons(options=list(SOURCES), description="Source",
                                      style={"button_width": "100px"}),
         chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
         notice=empty_notice(),
         box=widgets.VBox(),
     )
-    side = widgets.VBox([explorer.years, explorer.source], layout=widgets.Layout(max_width="100%"))
+    side = widgets.VBox([explorer.years, explorer.source],
+                        layout=widgets.Layout(width="420px", max_width="100%"))
     # The controls wrap under each other when the notebook is narrow, instead of being cut off.
     controls = widgets.HBox([explorer.countries, side], layout=widgets.Layout(flex_flow="row wrap"))
     explorer.box = explorer_box(controls, explorer.notice, explorer.chart)
