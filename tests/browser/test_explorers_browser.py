@@ -182,10 +182,92 @@ def test_lesson_tables_are_left_aligned_unwrapped_and_blank_for_nan(
     by_column: dict[str, list[dict[str, Any]]] = {}
     for item in cells:
         by_column.setdefault(item["column"], []).append(item)
-    assert [c for c in cells if c["text"] in ("NaN", "NaT", "<NA>", "None")] == []
+    assert table_problems(cells, "the week") == []
     assert any(c["text"] == "" for c in by_column["note"]), "the week has events without a note"
     for column in ("event", "category", "reliability", "note"):
         assert {c["align"] for c in by_column[column]} == {"left"}, (column, by_column[column][:2])
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", c["text"]) for c in by_column["date"])
-    assert [c for c in by_column["date"] if c["lines"] != 1] == [], "a date wraps"
+    assert all(DATE.fullmatch(c["text"]) for c in by_column["date"])
     assert any(c["lines"] > 1 for c in by_column["event"]), "long events wrap (the check can see wrapping)"
+
+
+# Every explorer the lessons show, by the call in its cell; `run_all` when it needs earlier cells.
+EXPLORERS = (
+    ("lessons/01-the-news.ipynb", ("event_explorer()", "claims_explorer()"), False),
+    ("lessons/02-two-clubs.ipynb", ("year_explorer(clubs_in)", "country_explorer()"), True),
+    ("lessons/04-did-the-pressure-work.ipynb", ('gap_explorer("Canada")',), False),
+    ("lessons/05-what-canada-joined.ipynb", ("partnership_timeline()",), False),
+)
+# Controls of an explorer that run past the right edge of the output area (cut off or scrolled).
+OVERFLOW = """(box) => {
+    const area = box.closest('.jp-OutputArea-output').getBoundingClientRect();
+    const parts = '.widget-readout, .widget-toggle-button, .widget-dropdown, .widget-select, '
+        + '.widget-select-multiple, .widget-slider, .widget-label, img';
+    return [...box.querySelectorAll(parts)].filter(e => e.offsetParent !== null)
+        .map(e => ({part: e.className.toString().split(' ').slice(0, 2).join(' '),
+                    text: e.textContent.trim().slice(0, 30),
+                    right: Math.round(e.getBoundingClientRect().right),
+                    limit: Math.round(area.right)}))
+        .filter(p => p.right > p.limit + 1);
+}"""
+
+
+NUMBER = re.compile(r"-?[\d.,]+|True|False")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def table_problems(cells: list[dict[str, Any]], label: str) -> list[str]:
+    """Text cells not left-aligned, a missing value shown as NaN, a date on two lines."""
+    problems = [f"{label}: {c['column']} shows {c['text']}" for c in cells
+                if c["text"] in ("NaN", "NaT", "<NA>", "None")]
+    problems += [f"{label}: text cell aligned {c['align']}: {c['text'][:30]!r}" for c in cells
+                 if c["tag"] == "TD" and c["text"] and not NUMBER.fullmatch(c["text"])
+                 and not DATE.fullmatch(c["text"]) and c["align"] != "left"]
+    problems += [f"{label}: date on {c['lines']} lines: {c['text']}" for c in cells
+                 if DATE.fullmatch(c["text"]) and c["lines"] != 1]
+    return problems
+
+
+def explorer_problems(box: Locator, label: str) -> list[str]:
+    """Cut readouts, controls past the edge, a chosen toggle hard to tell apart, untidy tables."""
+    problems = [f"{label}: past the edge: {part}" for part in box.evaluate(OVERFLOW)]
+    for table in box.locator("table").all():
+        problems += table_problems(table.evaluate(TABLE_CELLS), label)
+    if box.locator(".widget-toggle-button").count():
+        problems += spending_problems(box, label)
+    else:
+        problems += [f"{label}: readout cut: {r}" for r in box.evaluate(READOUTS)
+                     if r["cut"] or r["clipped"] or r["right"] > r["areaRight"] + 0.5]
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("lesson", "calls", "run_all"), EXPLORERS, ids=lambda v: str(v)[8:10])
+def test_every_explorer_reads_at_both_widths_in_both_themes(
+    lab_page: Any, jupyterlab: JupyterLab, lesson: str, calls: tuple[str, ...], run_all: bool
+) -> None:
+    page: Page = lab_page
+    open_notebook(page, jupyterlab, lesson)
+    if run_all:
+        restart_and_run_all(page)
+    boxes = []
+    for call in calls:
+        cell = notebook(page).locator(".jp-CodeCell", has_text=call).first
+        output = cell.locator(".jp-OutputArea") if run_all else run_cell(page, call)
+        box = output.locator(".dc-explorer").first
+        box.wait_for()
+        boxes.append((call, box))
+    assert error_outputs(page) == []
+    problems = []
+    try:
+        for theme in THEMES:
+            switch_theme(page, theme)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 1000})
+                for call, box in boxes:
+                    box.scroll_into_view_if_needed()
+                    name = re.sub(r"\W+", "-", call).strip("-")
+                    keep(box, f"{Path(lesson).stem[:2]}-{name}-{theme.split()[-1].lower()}-{width}")
+                    problems += explorer_problems(box, f"{call}, {theme}, {width}px")
+    finally:
+        switch_theme(page, "JupyterLab Light")
+    assert problems == []

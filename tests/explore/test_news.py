@@ -39,3 +39,17 @@ def test_the_claims_filter_starts_on_all_seven() -> None:
     assert explorer.verdict.value == "all"
     assert explorer.verdict.options[0] == "all"
     assert "misleading" in explorer.table.outputs[0]["data"]["text/plain"]
+
+
+def test_explorer_tables_use_the_course_view_in_full_even_in_a_fresh_kernel() -> None:
+    """Run alone after a restart (no use_course_style, no max_colwidth), the table still shows
+    whole texts, left-aligned, with blanks for missing notes: a learner sees the same table."""
+    explorer = build_claims_explorer()
+    html = explorer.table.outputs[0]["data"]["text/html"]
+    assert "dc-table" in html
+    assert "text-align: left" in html
+    longest = max(explorer.claims["what_the_sources_say"], key=len)
+    assert longest.split()[-1] in html
+    assert "..." not in explorer.table.outputs[0]["data"]["text/plain"]
+    events = build_event_explorer()
+    assert "NaN" not in events.table.outputs[0]["data"]["text/html"]

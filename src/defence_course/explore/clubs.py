@@ -49,8 +49,8 @@ def build_year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> YearExplorer
     explorer = YearExplorer(
         clubs_in=clubs_in,
         year=widgets.IntSlider(value=LAST_YEAR, min=FIRST_YEAR, max=LAST_YEAR, description="Year",
-                               continuous_update=False,
-                               layout=widgets.Layout(width="500px", max_width="100%")),
+                               continuous_update=False,  # explore.css caps the width at the notebook's
+                               layout=widgets.Layout(width="500px")),
         summary=empty_notice(), table=widgets.Output(), box=widgets.VBox(),
     )
     explorer.box = explorer_box(explorer.year, explorer.summary, explorer.table)

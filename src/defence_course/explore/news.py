@@ -77,7 +77,7 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
             description="Months", continuous_update=False,
-            layout=widgets.Layout(width="600px", max_width="100%")),
+            layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         categories=widgets.SelectMultiple(options=categories, value=categories,
                                           description="Categories", rows=len(categories)),
         levels=widgets.SelectMultiple(options=LEVELS, value=LEVELS, description="Reliability",

@@ -193,7 +193,7 @@ def build_timeline() -> TimelineExplorer:
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
             description="Months", continuous_update=False,
-            layout=widgets.Layout(width="600px", max_width="100%")),
+            layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
         chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
         description=widgets.Output(),

@@ -187,8 +187,9 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
     for control in (picker, target, by_year, growth):
         control.observe(redraw, names="value")
     redraw()
-    return mark_explorer(widgets.VBox([widgets.HBox([picker, target]), widgets.HBox([by_year, growth]),
-                                       chart, report]))
+    wrap = widgets.Layout(flex_flow="row wrap")  # a narrow notebook puts the sliders under each other
+    return mark_explorer(widgets.VBox([widgets.HBox([picker, target], layout=wrap),
+                                       widgets.HBox([by_year, growth], layout=wrap), chart, report]))
 
 
 def gap_explorer(country: str = "Canada") -> None:

@@ -67,8 +67,19 @@ def png(fig: Figure) -> bytes:
 
 
 def replace_table(output: widgets.Output, table: pd.DataFrame | None) -> None:
-    """Show `table` alone in `output` (or nothing): reset kernel-side, since clear_output() would
-    leave the old tables in the widget's state and each change would add one more."""
+    """Show `table` alone in `output` (or nothing), in full and in the course's table view.
+
+    Why: the outputs are reset kernel-side, since clear_output() would leave the old tables in the
+    widget's state and each change would add one more; and the view does not depend on whether
+    the lesson's first cell (use_course_style, long texts in full) ran in this kernel.
+    """
+    import pandas as pd
+
+    from defence_course.tables import course_table_html
+
     output.outputs = ()
-    if table is not None:
-        output.append_display_data(table)
+    if table is None:
+        return
+    with pd.option_context("display.max_colwidth", None):
+        data = {"text/plain": table.to_string(), "text/html": course_table_html(table)}
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
