@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,24 @@ def spending_problems(box: Locator, label: str) -> list[str]:
     return problems
 
 
+def in_each_view(page: Page, boxes: list[tuple[str, Locator]],
+                 check: Callable[[Locator, str], list[str]]) -> list[str]:
+    """Run `check` on each explorer in both themes at both widths (screenshots kept if asked)."""
+    problems = []
+    try:
+        for theme in THEMES:
+            switch_theme(page, theme)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 1000})
+                for name, box in boxes:
+                    box.scroll_into_view_if_needed()
+                    keep(box, f"{name}-{theme.split()[-1].lower()}-{width}")
+                    problems += check(box, f"{name}, {theme}, {width}px")
+    finally:
+        switch_theme(page, "JupyterLab Light")
+    return problems
+
+
 @pytest.mark.browser
 def test_spending_explorer_reads_at_both_widths_in_both_themes(lab_page: Any, jupyterlab: JupyterLab) -> None:
     page: Page = lab_page
@@ -142,18 +161,7 @@ def test_spending_explorer_reads_at_both_widths_in_both_themes(lab_page: Any, ju
     box.locator(".widget-readout").first.wait_for()
     box.locator("img").first.wait_for()
     assert error_outputs(page) == []
-    problems = []
-    try:
-        for theme in THEMES:
-            switch_theme(page, theme)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 1000})
-                box.scroll_into_view_if_needed()
-                keep(box, f"spending-{theme.split()[-1].lower()}-{width}")
-                problems += spending_problems(box, f"{theme} at {width}px")
-    finally:
-        switch_theme(page, "JupyterLab Light")
-    assert problems == []
+    assert in_each_view(page, [("03-spending_explorer", box)], spending_problems) == []
 
     # No country chosen: a message, and no chart with a meaningless axis.
     page.set_viewport_size({"width": 1400, "height": 1000})
@@ -257,17 +265,6 @@ def test_every_explorer_reads_at_both_widths_in_both_themes(
         box.wait_for()
         boxes.append((call, box))
     assert error_outputs(page) == []
-    problems = []
-    try:
-        for theme in THEMES:
-            switch_theme(page, theme)
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 1000})
-                for call, box in boxes:
-                    box.scroll_into_view_if_needed()
-                    name = re.sub(r"\W+", "-", call).strip("-")
-                    keep(box, f"{Path(lesson).stem[:2]}-{name}-{theme.split()[-1].lower()}-{width}")
-                    problems += explorer_problems(box, f"{call}, {theme}, {width}px")
-    finally:
-        switch_theme(page, "JupyterLab Light")
-    assert problems == []
+    prefix = Path(lesson).stem[:2]
+    named = [(prefix + "-" + re.sub(r"\W+", "-", call).strip("-"), box) for call, box in boxes]
+    assert in_each_view(page, named, explorer_problems) == []
