@@ -525,6 +525,41 @@ def test_claims_filter_shows_one_table_of_the_chosen_verdict(lesson_namespace) -
     assert "misleading" not in explorer.table.outputs[0]["data"]["text/plain"]
 
 
+# --------------------------------------------------------------------------- the areas file
+
+
+def area_problems(areas: pd.DataFrame, lesson_text: str) -> list[str]:
+    """Counts the prose states about the areas that the data file does not bear out."""
+    both = int((areas["named_by_eeas"] & areas["named_by_norton_rose"]).sum())
+    problems = []
+    if f"{NUMBER_WORDS[len(areas)]} areas in all" not in lesson_text:
+        problems.append(f"the file has {len(areas)} areas")
+    if f"{NUMBER_WORDS[both]} areas are confirmed by both" not in lesson_text:
+        problems.append(f"{both} areas are named by both")
+    return problems
+
+
+NUMBER_WORDS = dict(enumerate(["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
+                               "Eight", "Nine", "Ten", "Eleven", "Twelve"]))
+
+
+def test_the_areas_in_the_prose_are_those_of_the_data_file(lesson_namespace, lesson_md) -> None:
+    areas = load("sdp_areas")
+    pd.testing.assert_frame_equal(lesson_namespace["areas"], areas)
+    assert area_problems(areas, lesson_md) == []
+    assert not areas.loc[areas["area"] == "Space security", "named_by_norton_rose"].item()
+    for row in areas.itertuples():
+        assert ("eeas.europa.eu" in row.source) == row.named_by_eeas, row.area
+        assert ("nortonrosefulbright.com" in row.source) == row.named_by_norton_rose, row.area
+
+
+def test_a_changed_area_count_is_reported(lesson_md) -> None:
+    areas = load("sdp_areas")
+    assert area_problems(areas.iloc[:-1], lesson_md) == ["the file has 9 areas"]
+    flipped = areas.assign(named_by_norton_rose=True)
+    assert area_problems(flipped, lesson_md) == ["7 areas are named by both"]
+
+
 # --------------------------------------------------------------------------- the claims file
 # The claims were a 69-line table typed in the lesson; they now live in data/news_claims.csv,
 # and these checks read that file (what the lesson loads) instead of the lesson's code.

@@ -31,7 +31,7 @@ from defence_course.errors import DefenceCourseError
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
-         "nato_revisions", "partnerships", "news_claims"]
+         "nato_revisions", "partnerships", "news_claims", "sdp_areas"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -69,6 +69,9 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
     "news_claims": {
         "claim": STR, "who_says_it": STR, "checkable": BOOL, "what_the_sources_say": STR,
         "verdict": STR, "source": STR,
+    },
+    "sdp_areas": {
+        "area": STR, "named_by_eeas": BOOL, "named_by_norton_rose": BOOL, "source": STR,
     },
 }
 
