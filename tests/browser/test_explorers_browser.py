@@ -268,3 +268,41 @@ def test_every_explorer_reads_at_both_widths_in_both_themes(
     prefix = Path(lesson).stem[:2]
     named = [(prefix + "-" + re.sub(r"\W+", "-", call).strip("-"), box) for call, box in boxes]
     assert in_each_view(page, named, explorer_problems) == []
+
+
+LESSONS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "lessons").glob("0*.ipynb"))
+SCROLLER = ".jp-WindowedPanel-outer"
+
+
+def every_table_problem(page: Page, label: str) -> tuple[int, list[str]]:
+    """Scroll the whole notebook (JupyterLab draws cells lazily) and check each table drawn."""
+    scroller = notebook(page).locator(SCROLLER).first
+    seen: set[str] = set()
+    problems: list[str] = []
+    scroller.evaluate("s => { s.scrollTop = 0; }")
+    while True:
+        for table in notebook(page).locator(".jp-OutputArea-output table").all():
+            cells = table.evaluate(TABLE_CELLS)
+            key = "|".join(c["text"] for c in cells[:12])
+            if key not in seen:
+                seen.add(key)
+                problems += table_problems(cells, f"{label}, table {len(seen)}")
+        moved = scroller.evaluate("s => { const before = s.scrollTop; s.scrollTop += s.clientHeight;"
+                                  " return s.scrollTop > before; }")
+        if not moved:
+            return len(seen), problems
+        page.wait_for_timeout(150)  # let JupyterLab draw the cells scrolled into view (no assertion)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_every_lesson_table_is_left_aligned_unwrapped_and_blank_for_nan(
+    lab_page: Any, jupyterlab: JupyterLab, lesson: str
+) -> None:
+    page: Page = lab_page
+    page.set_viewport_size({"width": 800, "height": 1000})
+    open_notebook(page, jupyterlab, f"lessons/{lesson}")
+    restart_and_run_all(page)
+    count, problems = every_table_problem(page, lesson)
+    assert count >= 1, f"{lesson}: no table found (the check saw nothing)"
+    assert problems == []
