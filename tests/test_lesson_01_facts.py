@@ -560,6 +560,28 @@ def test_a_changed_area_count_is_reported(lesson_md) -> None:
     assert area_problems(flipped, lesson_md) == ["7 areas are named by both"]
 
 
+def comparison_problems(comparison: pd.DataFrame, members: int) -> list[str]:
+    """What the side-by-side table says that the data or the official wording do not bear out."""
+    row = comparison.set_index("aspect")
+    problems = []
+    if f"between {members} Allies" not in row.loc["what it is", "nato"]:
+        problems.append(f"NATO has {members} Allies")
+    if not any(row.loc["what it is", "sdp"] in quote for quote in APPROVED_QUOTES):  # PMO's words
+        problems.append("the SDP's kind is not the PMO's wording")
+    if not row.loc["mutual-defence promise", "sdp"].startswith("none mentioned"):
+        problems.append("the summaries mention no mutual-defence promise")
+    return problems
+
+
+def test_the_comparison_table_matches_the_data_and_the_pmo(lesson_namespace) -> None:
+    comparison = load("nato_vs_sdp")
+    pd.testing.assert_frame_equal(lesson_namespace["comparison"].reset_index(), comparison)
+    members = int(load("membership")["nato_member"].sum())
+    assert comparison_problems(comparison, members) == []
+    assert comparison_problems(comparison, members + 1) == [f"NATO has {members + 1} Allies"]
+    assert all(u.startswith("https://") for u in " ; ".join(comparison["source"]).split(" ; "))
+
+
 # --------------------------------------------------------------------------- the claims file
 # The claims were a 69-line table typed in the lesson; they now live in data/news_claims.csv,
 # and these checks read that file (what the lesson loads) instead of the lesson's code.

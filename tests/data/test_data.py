@@ -31,7 +31,7 @@ from defence_course.errors import DefenceCourseError
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
-         "nato_revisions", "partnerships", "news_claims", "sdp_areas"]
+         "nato_revisions", "partnerships", "news_claims", "sdp_areas", "nato_vs_sdp"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -73,6 +73,7 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
     "sdp_areas": {
         "area": STR, "named_by_eeas": BOOL, "named_by_norton_rose": BOOL, "source": STR,
     },
+    "nato_vs_sdp": {"aspect": STR, "nato": STR, "sdp": STR, "source": STR},
 }
 
 
