@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import yaml
 from nbclient import NotebookClient
 
 from defence_course.quiz import decode_bank_text, load_quiz
@@ -83,3 +84,29 @@ def test_the_country_table_shows_two_decimals() -> None:
     printed = "".join(out.get("text", "") for out in notebook.cells[-1].outputs)
     assert "1.47" in printed
     assert not re.search(r"\d\.\d{3,}", printed), printed
+
+
+# --------------------------------------------------------------------------- the datasets question
+
+
+def dataset_count_problems(bank_text: str, names: list[str]) -> list[str]:
+    """What q3 (how many datasets does list_datasets() name?) says that the data do not."""
+    bank = yaml.safe_load(bank_text)
+    questions = bank["questions"] if isinstance(bank, dict) else bank
+    question = next(q for q in questions if q["id"] == "q3")
+    problems = []
+    if question["answer"] != len(names):
+        problems.append(f"answer {question['answer']}, but list_datasets() names {len(names)}")
+    problems += [f"explanation misses {n}" for n in names if n not in question["explanation"]]
+    return problems
+
+
+def test_the_datasets_question_counts_what_list_datasets_names() -> None:
+    """Moving tables into data files adds datasets; the lesson's question must follow."""
+    from defence_course.data import list_datasets
+
+    bank = decode_bank_text(REPO / "lessons" / "quizzes" / "00-start-here.yaml")
+    assert dataset_count_problems(bank, list_datasets()) == []
+    assert dataset_count_problems(bank, [*list_datasets(), "new_table"]) == [
+        f"answer {len(list_datasets())}, but list_datasets() names {len(list_datasets()) + 1}",
+        "explanation misses new_table"]

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from defence_course.data import load
+from defence_course.explore.news import build_claims_explorer, build_event_explorer
 from defence_course.quiz import decode_bank_text, load_quiz
 from tests import prose_claims
 
@@ -68,6 +69,8 @@ APPROVED_QUOTES: tuple[str, ...] = (
     # Carney, 9 June 2025
     "I am announcing today that Canada will achieve NATO's 2 percent target this year — half a "
     "decade ahead of schedule",
+    # Trump, 7 January 2025 (DPA / Reuters, via A News); quoted in data/news_claims.csv
+    "They can all afford it, but they should be at 5% not 2%",
     # Trump, about 20 June 2025 (date inferred) and 24 June 2025
     "NATO will have to deal with Spain. … And you know who else pays very little? A place called Canada.",
     "Depends on your definition. There are numerous definitions of Article 5. You know that, right? "
@@ -491,42 +494,158 @@ def lesson_namespace() -> dict:
 
 
 def test_timeline_explorer_filters_and_counts(lesson_namespace) -> None:
-    ns = lesson_namespace
-    timeline = ns["timeline"]
+    """The explorer the lesson shows (moved to the package) filters the lesson's own timeline."""
+    timeline = lesson_namespace["timeline"]
+    explorer = build_event_explorer(timeline)
     in_range = timeline["date"].between("2025-01-01", "2026-02-28").sum()
-    assert ns["summary"].value.startswith(f"{in_range} events shown")
-    ns["category_picker"].value = ("US",)
-    ns["month_range"].value = (pd.Period("2025-06", "M"), pd.Period("2025-06", "M"))
-    assert ns["summary"].value == "2 events shown, 2 not from a primary source."
-    ns["reliability_picker"].value = ("unverified",)
-    assert ns["summary"].value == "1 event shown, 1 not from a primary source."
-    assert tables_shown(ns["events_table"]) == 1
+    assert f"{in_range} events shown" in explorer.summary.value
+    explorer.categories.value = ("US",)
+    explorer.months.value = (pd.Period("2025-06", "M"), pd.Period("2025-06", "M"))
+    assert "2 events shown, 2 not from a primary source." in explorer.summary.value
+    explorer.levels.value = ("unverified",)
+    assert "1 event shown, 1 not from a primary source." in explorer.summary.value
+    assert tables_shown(explorer.table) == 1
+
+
+def test_the_lesson_shows_the_june_us_events_and_the_explorer_in_one_call(lesson_namespace) -> None:
+    assert len(lesson_namespace["june_us"]) == 2
+    assert set(lesson_namespace["june_us"]["category"]) == {"US"}
+    calls = [c for c in code_cells() if "explorer()" in c]
+    assert [c.strip().splitlines()[-1] for c in calls] == ["event_explorer()", "claims_explorer()"]
+    assert all(len(c.strip().splitlines()) <= 3 for c in calls), "an explorer is one call"
 
 
 def test_claims_filter_shows_one_table_of_the_chosen_verdict(lesson_namespace) -> None:
-    ns = lesson_namespace
+    explorer = build_claims_explorer(lesson_namespace["claims"])
     for verdict in ("interpretation", "supported", "all"):
-        ns["verdict_picker"].value = verdict
-        assert tables_shown(ns["claims_table"]) == 1
-    shown = ns["claims_table"].outputs[0]["data"]["text/plain"]
-    assert "misleading" in shown
-    ns["verdict_picker"].value = "interpretation"
-    assert "misleading" not in ns["claims_table"].outputs[0]["data"]["text/plain"]
+        explorer.verdict.value = verdict
+        assert tables_shown(explorer.table) == 1
+    assert "misleading" in explorer.table.outputs[0]["data"]["text/plain"]
+    explorer.verdict.value = "interpretation"
+    assert "misleading" not in explorer.table.outputs[0]["data"]["text/plain"]
 
 
-def test_the_claims_table_keeps_its_verdicts(lesson_namespace) -> None:
-    claims = lesson_namespace["claims"]
+# --------------------------------------------------------------------------- the areas file
+
+
+def area_problems(areas: pd.DataFrame, lesson_text: str) -> list[str]:
+    """Counts the prose states about the areas that the data file does not bear out."""
+    both = int((areas["named_by_eeas"] & areas["named_by_norton_rose"]).sum())
+    problems = []
+    if f"{NUMBER_WORDS[len(areas)]} areas in all" not in lesson_text:
+        problems.append(f"the file has {len(areas)} areas")
+    if f"{NUMBER_WORDS[both]} areas are confirmed by both" not in lesson_text:
+        problems.append(f"{both} areas are named by both")
+    return problems
+
+
+NUMBER_WORDS = dict(enumerate(["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven",
+                               "Eight", "Nine", "Ten", "Eleven", "Twelve"]))
+
+
+def test_the_areas_in_the_prose_are_those_of_the_data_file(lesson_namespace, lesson_md) -> None:
+    areas = load("sdp_areas")
+    pd.testing.assert_frame_equal(lesson_namespace["areas"], areas)
+    assert area_problems(areas, lesson_md) == []
+    assert not areas.loc[areas["area"] == "Space security", "named_by_norton_rose"].item()
+    for row in areas.itertuples():
+        assert ("eeas.europa.eu" in row.source) == row.named_by_eeas, row.area
+        assert ("nortonrosefulbright.com" in row.source) == row.named_by_norton_rose, row.area
+
+
+def test_a_changed_area_count_is_reported(lesson_md) -> None:
+    areas = load("sdp_areas")
+    assert area_problems(areas.iloc[:-1], lesson_md) == ["the file has 9 areas"]
+    flipped = areas.assign(named_by_norton_rose=True)
+    assert area_problems(flipped, lesson_md) == ["7 areas are named by both"]
+
+
+def comparison_problems(comparison: pd.DataFrame, members: int) -> list[str]:
+    """What the side-by-side table says that the data or the official wording do not bear out."""
+    row = comparison.set_index("aspect")
+    problems = []
+    if f"between {members} Allies" not in row.loc["what it is", "nato"]:
+        problems.append(f"NATO has {members} Allies")
+    if not any(row.loc["what it is", "sdp"] in quote for quote in APPROVED_QUOTES):  # PMO's words
+        problems.append("the SDP's kind is not the PMO's wording")
+    if not row.loc["mutual-defence promise", "sdp"].startswith("none mentioned"):
+        problems.append("the summaries mention no mutual-defence promise")
+    return problems
+
+
+def test_the_comparison_table_matches_the_data_and_the_pmo(lesson_namespace) -> None:
+    comparison = load("nato_vs_sdp")
+    pd.testing.assert_frame_equal(lesson_namespace["comparison"].reset_index(), comparison)
+    members = int(load("membership")["nato_member"].sum())
+    assert comparison_problems(comparison, members) == []
+    assert comparison_problems(comparison, members + 1) == [f"NATO has {members + 1} Allies"]
+    assert all(u.startswith("https://") for u in " ; ".join(comparison["source"]).split(" ; "))
+
+
+# --------------------------------------------------------------------------- the claims file
+# The claims were a 69-line table typed in the lesson; they now live in data/news_claims.csv,
+# and these checks read that file (what the lesson loads) instead of the lesson's code.
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return load("news_claims")
+
+
+def test_the_lesson_loads_the_claims_file(lesson_namespace, claims) -> None:
+    pd.testing.assert_frame_equal(lesson_namespace["claims"], claims)
+
+
+def test_the_claims_keep_their_verdicts(claims) -> None:
     assert list(claims.columns) == [
-        "claim",
-        "who_says_it",
-        "checkable",
-        "what_the_sources_say",
-        "verdict",
+        "claim", "who_says_it", "checkable", "what_the_sources_say", "verdict", "source",
     ]
+    assert len(claims) == 7
     verdicts = dict(zip(claims["claim"], claims["verdict"], strict=True))
     assert verdicts["The partnership is a 'military pact'"] == "misleading"
     assert any(v == "unverified" for c, v in verdicts.items() if "next level" in c)
     assert set(claims.loc[~claims["checkable"], "verdict"]) == {"interpretation"}
+    assert claims["verdict"].value_counts().to_dict() == {
+        "supported": 3, "interpretation": 2, "misleading": 1, "unverified": 1}
+
+
+def single_quotes(text: str) -> list[str]:
+    """Phrases between single quotes ('...') that open after a space or '(' (not apostrophes)."""
+    return re.findall(r"(?:(?<=\s)|(?<=\()|^)'([^']+?)'(?=[\s.,;:)]|$)", text)
+
+
+def unsourced_claim_quotes(claims: pd.DataFrame) -> list[str]:
+    """Quotes in the claims file that are neither part of an approved quote nor a news phrase."""
+    text = " ".join([*claims["claim"], *claims["what_the_sources_say"]])
+    return unsourced_quotes(" ".join(f'"{q}"' for q in single_quotes(text)))
+
+
+def test_every_quote_in_the_claims_file_is_sourced(claims) -> None:
+    assert len(single_quotes(" ".join(claims["what_the_sources_say"]))) >= 10
+    assert unsourced_claim_quotes(claims) == []
+
+
+def test_an_invented_quote_in_the_claims_file_is_reported(claims) -> None:
+    wrong = claims.copy()
+    wrong.loc[1, "what_the_sources_say"] += " Costa: NATO 'is the only cornerstone'."
+    assert unsourced_claim_quotes(wrong) == ["is the only cornerstone"]
+
+
+def test_every_claim_names_the_urls_it_rests_on(claims) -> None:
+    for row in claims.itertuples():
+        urls = row.source.split(" ; ")
+        assert all(u.startswith("https://") for u in urls), row.claim
+
+
+def test_the_claims_file_copies_no_sentence_of_the_news_report(claims) -> None:
+    assert copied_runs(" ".join(claims.astype(str).to_numpy().ravel())) == 0
+
+
+def test_next_level_in_the_claims_is_never_von_der_leyens(claims) -> None:
+    rows = [f"{r.claim} {r.what_the_sources_say} {r.verdict}" for r in claims.itertuples()]
+    flagged = [r for r in rows if "next level" in r.lower()]
+    assert flagged
+    assert all("unverified" in r or "Costa" in r for r in flagged)
 
 
 def test_a_pile_of_tables_is_reported() -> None:

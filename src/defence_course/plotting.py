@@ -26,11 +26,16 @@ MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
 def use_course_style() -> None:
-    """Set matplotlib defaults for the course; lessons call it once, at the top.
+    """Set the course's look for plots and tables; lessons call it once, at the top.
 
     Why: one call gives every plot in every lesson the same accessible palette, font
-    sizes that read on a projector, and a grid, so lesson code shows only what matters.
+    sizes that read on a projector, and a grid, and every table the course's table view
+    (text left-aligned, dates unwrapped, blanks for missing values: `defence_course.tables`),
+    so lesson code shows only what matters.
     """
+    from defence_course.tables import use_course_tables
+
+    use_course_tables()
     mpl.rcParams.update(
         {
             "axes.prop_cycle": cycler(color=OKABE_ITO) + cycler(linestyle=LINESTYLES)

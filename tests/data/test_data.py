@@ -31,7 +31,7 @@ from defence_course.errors import DefenceCourseError
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
-         "nato_revisions", "partnerships"]
+         "nato_revisions", "partnerships", "news_claims", "sdp_areas", "nato_vs_sdp"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -66,6 +66,14 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
         "earliest": DATE, "latest": DATE, "precision": STR, "source": STR, "reliability": STR,
         "note": STR,
     },
+    "news_claims": {
+        "claim": STR, "who_says_it": STR, "checkable": BOOL, "what_the_sources_say": STR,
+        "verdict": STR, "source": STR,
+    },
+    "sdp_areas": {
+        "area": STR, "named_by_eeas": BOOL, "named_by_norton_rose": BOOL, "source": STR,
+    },
+    "nato_vs_sdp": {"aspect": STR, "nato": STR, "sdp": STR, "source": STR},
 }
 
 
@@ -661,3 +669,17 @@ def test_cli_entry_point_turns_errors_into_one_line(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert err.startswith("defence-course: error: No dataset called 'nope'.")
     assert "Available: nato_spending" in err
+
+
+def test_news_claims_bad_verdict_and_a_source_that_is_not_a_url(data_copy: Path) -> None:
+    """The claims moved out of lesson 01 are validated like every other dataset."""
+    path = data_copy / "news_claims.csv"
+    line = _line_of(path, "The partnership is a 'military pact'")
+    _edit_line(path, line, lambda text: text.replace(",misleading,", ",wrong,"))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'verdict': 'wrong' is "
+                       r"not an allowed value"):
+        load("news_claims")
+    _edit_line(path, line, lambda text: text.replace(",wrong,", ",misleading,"))
+    _edit_line(path, line, lambda text: text.replace(",misleading,https://", ",misleading,see EEAS "))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'source'"):
+        load("news_claims")

@@ -8,6 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
+from defence_course.data import list_datasets
 from defence_course.quiz.model import Feedback, QuizResponseError, Source
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets import (
@@ -19,11 +20,12 @@ from defence_course.quiz.widgets import (
 )
 
 START = "00-start-here"
+DATASETS = str(len(list_datasets()))  # q3's right answer, as a learner types it
 RIGHT = {
     "q1": "NATO published the figure before the year's accounts were final, so a later edition may revise it",
     "q2": ['source("nato_spending")', 'describe("nato_spending")', "The edition column of each row",
            "data/datapackage.json"],
-    "q3": 6,
+    "q3": len(list_datasets()),  # what lesson 00 asks to count (DATASETS as typed)
     "q4": "False",
     "q5": [
         "Read the question and the name of the result it asks you to define",
@@ -100,7 +102,7 @@ def test_driving_the_controls_directly(store: ProgressStore) -> None:
     multi.click()
     assert "◑ Partly right" in multi.feedback.value
     numeric = view.view("q3")
-    numeric.controls[0].value = " 6 "
+    numeric.controls[0].value = f" {DATASETS} "
     numeric.click()
     assert "✔ Correct" in numeric.feedback.value
     ordering = view.view("q5")
@@ -245,7 +247,7 @@ def test_a_typed_value_arriving_just_after_its_click_is_graded(store: ProgressSt
     view.click()
     assert "✘" in view.feedback.value
     view.click()  # the click for "2035" overtakes the value...
-    entry.value = "6"  # ...which arrives a moment later
+    entry.value = DATASETS  # ...which arrives a moment later
     assert "✔ Correct" in view.feedback.value
     assert store.results(START)["q3"].attempts == 3
     view.click()  # the learner presses Check again on the same answer: shown, not counted
@@ -256,7 +258,7 @@ def test_a_click_before_any_value_arrived_is_graded_when_it_does(store: Progress
     view = build_quiz(START, "q3", store=store).view("q3")
     view.click()
     assert "Note:" in view.feedback.value
-    view.controls[0].value = "6"
+    view.controls[0].value = DATASETS
     assert "✔ Correct" in view.feedback.value
 
 
@@ -269,6 +271,6 @@ def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
     view = build_quiz(START, "q3", store=store).view("q3")
     view.controls[0].value = "1"
     view.click()
-    view.controls[0].value = "6"
+    view.controls[0].value = DATASETS
     assert "✘" in view.feedback.value
     assert store.results(START)["q3"].attempts == 1

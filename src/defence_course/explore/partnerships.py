@@ -6,13 +6,13 @@ The lesson calls `partnership_timeline()`; tests call `build_timeline()` and wor
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from defence_course.data import load
+from defence_course.explore.style import png
 from defence_course.plotting import OKABE_ITO
 
 if TYPE_CHECKING:
@@ -156,13 +156,6 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     return fig
 
 
-def _png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes for an Image widget (no pyplot state, nothing left open)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    return buffer.getvalue()
-
-
 @dataclass
 class TimelineExplorer:
     """The explorer's widgets, kept so tests (and curious learners) can work the controls."""
@@ -180,7 +173,7 @@ class TimelineExplorer:
         first, last = self.months.value
         start, end = first.start_time.normalize(), last.end_time.normalize()
         items = self.items[self.items["group"].isin(self.view.value)]
-        self.chart.value = _png(draw(items, start, end))
+        self.chart.value = png(draw(items, start, end))
         self.description.outputs = ()
         self.description.append_stdout(describe_items(items, start, end) + "\n")
 
@@ -188,6 +181,8 @@ class TimelineExplorer:
 def build_timeline() -> TimelineExplorer:
     """Build the explorer (not displayed): a view picker, a month range, the chart and its words."""
     import ipywidgets as widgets
+
+    from defence_course.explore.style import mark_explorer
 
     items = timeline_items()
     months = pd.period_range(items["earliest"].min(), items["latest"].max(), freq="M")
@@ -197,7 +192,8 @@ def build_timeline() -> TimelineExplorer:
                                    style={"button_width": "180px"}),
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False, layout=widgets.Layout(width="600px")),
+            description="Months", continuous_update=False,
+            layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
         chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
         description=widgets.Output(),
@@ -206,6 +202,7 @@ def build_timeline() -> TimelineExplorer:
     heading = widgets.Label("The chart in words (updated with the controls):")
     explorer.box.children = (explorer.view, explorer.months, explorer.chart, heading,
                              explorer.description)
+    mark_explorer(explorer.box)  # the chosen view stands out in the dark theme too
     explorer.view.observe(explorer.refresh, names="value")
     explorer.months.observe(explorer.refresh, names="value")
     explorer.refresh()

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from defence_course.data import load
+from defence_course.explore.style import mark_explorer
 
 # Hague Summit Declaration, 25 June 2025: "at least 3.5% of GDP annually ... by 2035" for core defence.
 CORE_TARGET = 3.5
@@ -161,7 +162,7 @@ def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None
     plt.close(fig)
 
 
-def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada") -> widgets.VBox:
+def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada") -> widgets.Box:
     """Sliders for the target, the deadline and GDP growth, with one Ally's gap, path and money."""
     nato = load("nato_spending") if nato is None else nato
     names = list(latest_figures(nato).index)
@@ -186,7 +187,9 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
     for control in (picker, target, by_year, growth):
         control.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox([picker, target]), widgets.HBox([by_year, growth]), chart, report])
+    wrap = widgets.Layout(flex_flow="row wrap")  # a narrow notebook puts the sliders under each other
+    return mark_explorer(widgets.VBox([widgets.HBox([picker, target], layout=wrap),
+                                       widgets.HBox([by_year, growth], layout=wrap), chart, report]))
 
 
 def gap_explorer(country: str = "Canada") -> None:
