@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 # The stamp records the pyproject.toml the venv was built from: make compares their times,
 # so a second `make test` reinstalls nothing.
 STAMP  := $(VENV)/.installed
+LAB_SETTINGS := $(VENV)/.lab-settings
 PORT   ?= 8888
 # The learners' bundle (`defence-course release`) ships this Makefile without tests/: there only
 # the packages for JupyterLab are installed, not the test tools.
@@ -32,10 +33,14 @@ $(STAMP): pyproject.toml
 	    -e ".[$(EXTRAS)]" && exit 0; \
 	  echo "pip install failed (try $$try of 3); retrying in 5 s" >&2; sleep 5; \
 	done; exit 1
-	@# The JupyterLab "news" pop-up would ask for network access and cover the notebook in browser tests.
-	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@cp config/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
+
+# The course's JupyterLab settings (config/install_lab_settings.py says what each does: no news
+# pop-up, no widget state in saved notebooks, a readable line length), reinstalled when they change.
+# Binder's postBuild and the hub recipes in docs/deploy.md run the same script.
+$(LAB_SETTINGS): $(STAMP) config/install_lab_settings.py config/jupyterlab-overrides.json config/custom.css
+	@$(BIN)/python config/install_lab_settings.py $(VENV) >/dev/null
+	@touch $@
 
 ifneq ($(HUB_PROXY),)
 $(HUB_PROXY): package.json package-lock.json
@@ -51,7 +56,7 @@ $(HUB_PROXY): package.json package-lock.json
 	done; exit 1
 endif
 
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_SETTINGS)
 	@# Loopback only and no browser launch, so it also works on a headless machine or over SSH;
 	@# JupyterLab prints the URL (with its token) to open.
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
@@ -59,7 +64,7 @@ lab: $(STAMP)
 	  --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb
 
-test: $(STAMP) $(HUB_PROXY)
+test: $(STAMP) $(LAB_SETTINGS) $(HUB_PROXY)
 	@# Fail fast on style before spending minutes on notebooks and the browser.
 	$(BIN)/ruff check .
 	@# -n auto --dist loadfile: notebooks run in parallel, each notebook's cells on one worker.

@@ -85,7 +85,7 @@ def test_binder_postbuild_installs_the_course_and_fails_loudly() -> None:
     assert script.startswith("#!/bin/bash\n")
     assert "set -euo pipefail" in script  # repo2docker does not stop on a failing line otherwise
     assert "pip install --no-deps" in script
-    assert "config/jupyterlab-overrides.json" in script
+    assert 'python config/install_lab_settings.py "${NB_PYTHON_PREFIX}"' in script  # as make lab does
     assert (REPO / "config" / "jupyterlab-overrides.json").is_file()
     assert (REPO / "binder" / "postBuild").stat().st_mode & 0o111
 

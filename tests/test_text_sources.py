@@ -11,7 +11,19 @@ import pytest
 
 from defence_course.authoring.release import audit
 from tests import text_sources
-from tests.text_sources import Pair, generate, out_of_sync, pairs, untexted_notebooks, write_all
+from tests.text_sources import (
+    NOTE_FILE,
+    NOTE_MARK,
+    Pair,
+    generate,
+    note_problems,
+    note_text,
+    out_of_sync,
+    pairs,
+    sync_notes,
+    untexted_notebooks,
+    write_all,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,6 +45,8 @@ def course(tmp_path: Path) -> Path:
         (tmp_path / folder).mkdir()
         shutil.copy(REPO / "text" / folder / f"{name}.md", tmp_path / "text" / folder)
         shutil.copy(REPO / folder / f"{name}.ipynb", tmp_path / folder)
+    (tmp_path / NOTE_FILE).parent.mkdir(parents=True)
+    shutil.copy(REPO / NOTE_FILE, tmp_path / NOTE_FILE)
     return tmp_path
 
 
@@ -217,3 +231,37 @@ def test_every_lesson_is_tagged_for_slides_and_no_solution_is() -> None:
         slides = sum(c.metadata["slideshow"]["slide_type"] == "slide" for c in notebook.cells)
         assert slides >= 5, f"{pair.notebook}: {slides} slides"
         assert notebook.metadata["rise"]["theme"] != "simple", "the default theme fetches Google Fonts"
+
+
+# -- issue 11, item 3: the restart note, written once, near the top of every lesson and exercise --
+
+
+def test_every_lesson_and_exercise_has_the_one_restart_note_near_its_top() -> None:
+    assert note_problems() == []
+    note = note_text()
+    for text in ("Error displaying widget: model not found", "NameError",
+                 "Restart Kernel and Run All"):
+        assert text in note
+    for exercise in sorted((REPO / "exercises").glob("ex*.ipynb")):
+        cells = nbformat.read(exercise, as_version=4).cells
+        first_code = next(i for i, c in enumerate(cells) if c.cell_type == "code")
+        assert any(c.source == note for c in cells[:first_code]), f"{exercise.name}: no note above its code"
+
+
+def test_a_missing_edited_or_low_note_is_reported_and_make_notebooks_restores_it(course: Path) -> None:
+    """The check can fail: each way a note goes wrong is reported, and `write` puts the one text back."""
+    assert note_problems(course) == []
+    lesson = course / "text" / "lessons" / "00-start-here.md"
+    original = lesson.read_text("utf-8")
+    lesson.write_text(original.replace("Restart Kernel and Run All\n> Cells", "Run All\n> Cells"), "utf-8")
+    assert note_problems(course) == [
+        f"text/lessons/00-start-here.md: its restart note differs from {NOTE_FILE}: run `make notebooks`"]
+    assert sync_notes(course) == [lesson]
+    assert lesson.read_text("utf-8") == original
+    lesson.write_text(original.replace(NOTE_MARK, "+++"), "utf-8")
+    assert "no restart note" in note_problems(course)[0]
+    note_cell = f"{NOTE_MARK}\n\n{note_text(course)}\n\n"
+    after_first_code = original.index("```\n", original.index("```{code-cell}")) + 4
+    moved = original[:after_first_code] + "\n" + note_cell + "+++\n" + original[after_first_code:]
+    lesson.write_text(moved.replace(note_cell, "", 1), "utf-8")
+    assert "after a code cell" in note_problems(course)[0]

@@ -153,6 +153,47 @@ def out_of_sync(root: Path = REPO) -> list[str]:
     return problems
 
 
+#: The note every lesson and exercise shows near its top, written once (issue 11, item 3): the
+#: cell after this separator in each text source is replaced by text/notes/restart.md.
+NOTE_MARK = '+++ {"defence_course_note": "restart"}'
+NOTE_FILE = Path("text") / "notes" / "restart.md"
+#: The note's cell and what follows it: the next cell starts with `+++` or a code fence.
+_NOTE_CELL = re.compile(re.escape(NOTE_MARK) + r"\n\n(?P<text>.*?)\n\n(?=\+\+\+|```\{code-cell\})", re.S)
+
+
+def note_text(root: Path = REPO) -> str:
+    """The restart note as written once, without its trailing newline."""
+    return (root / NOTE_FILE).read_text(encoding="utf-8").strip()
+
+
+def note_problems(root: Path = REPO) -> list[str]:
+    """Each text source whose restart note is missing, differs from the one file, or sits too low."""
+    problems = []
+    for pair in pairs(root):
+        name = pair.text.relative_to(root)
+        text = pair.text.read_text(encoding="utf-8")
+        found = _NOTE_CELL.search(text)
+        if found is None:
+            problems.append(f"{name}: no restart note (a cell after `{NOTE_MARK}`)")
+        elif found.group("text") != note_text(root):
+            problems.append(f"{name}: its restart note differs from {NOTE_FILE}: run `make notebooks`")
+        elif "```{code-cell}" in text[:found.start()]:
+            problems.append(f"{name}: the restart note comes after a code cell; move it to the top")
+    return problems
+
+
+def sync_notes(root: Path = REPO) -> list[Path]:
+    """Rewrite each text source's restart note from text/notes/restart.md; return those changed."""
+    changed = []
+    for pair in pairs(root):
+        text = pair.text.read_text(encoding="utf-8")
+        new = _NOTE_CELL.sub(lambda m: f"{NOTE_MARK}\n\n{note_text(root)}\n\n", text, count=1)
+        if new != text:
+            pair.text.write_text(new, encoding="utf-8")
+            changed.append(pair.text)
+    return changed
+
+
 def write_all(root: Path = REPO) -> list[Path]:
     """Regenerate every notebook from its text source; return the ones that changed."""
     changed = []
@@ -167,11 +208,11 @@ def write_all(root: Path = REPO) -> list[Path]:
 def main(argv: list[str], root: Path = REPO) -> int:
     """`write` regenerates the notebooks; `check` lists the pairs out of sync (exit 1 if any)."""
     if argv[1:] == ["write"]:
-        for path in write_all(root):
+        for path in sync_notes(root) + write_all(root):
             print(f"wrote {path.relative_to(root)}")
         return 0
     if argv[1:] == ["check"]:
-        problems = out_of_sync(root) + [
+        problems = note_problems(root) + out_of_sync(root) + [
             f"{p.relative_to(root)} has no text source in text/" for p in untexted_notebooks(root)
         ]
         print("\n".join(problems) or "every notebook is in sync with its text source")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import os
+import string
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +17,32 @@ from defence_course.grading.spec import ExerciseSpec, Question, SpecError, load_
 from defence_course.paths import GRADING_ENV, public_checks_candidates
 
 __all__ = ["Checker", "Report", "checker", "find_public_spec"]
+
+#: What a learner sees for an untouched `name = ...` cell (instead of Python's `Ellipsis`).
+NOT_ANSWERED = "not answered yet: replace the ... with your code, then run the check below it"
+
+# As the quiz feedback: the verdict is an icon plus words, colour marks only the border, and the
+# text keeps the theme's colour (mid-tone borders are >= 3:1 on light and dark notebooks).
+_STYLE = {  # state: (icon, words, border colour)
+    "passed": ("\u2714", "Passed", "#2e7d32"),
+    "failed": ("\u2718", "Not yet", "#d32f2f"),
+    "unanswered": ("\u2026", "Not answered yet", "#1976d2"),
+    "note": ("\u2139", "Note", "#1976d2"),
+}
+_BOX = string.Template(
+    '<div class="dc-check dc-check-$state" '
+    'style="border-left: 0.35em solid $colour; padding: 0.2em 0.7em; margin: 0.2em 0;">'
+    '<span aria-hidden="true">$icon</span> <strong>$label$words:</strong> $text</div>'
+)
+
+
+def render_check(state: str, text: str, question: str = "") -> str:
+    """One check result as escaped HTML: a coloured border, an icon and words (never colour alone)."""
+    icon, words, colour = _STYLE[state]
+    text = text.removeprefix("not answered yet: ") if state == "unanswered" else text
+    return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(words),
+                           label=html.escape(f"{question} · ") if question else "",
+                           text=html.escape(text))
 
 
 def find_public_spec(exercise: str, start: Path | None = None) -> Path | None:
@@ -32,11 +60,31 @@ class Report:
 
     text: str
     outcome: QuestionOutcome | None
+    #: The question id and the message without the text mark, for the HTML view.
+    question: str = ""
+    message: str = ""
 
     @property
     def passed(self) -> bool:
         """True when every public check passed."""
         return self.outcome is not None and self.outcome.status == "passed"
+
+    @property
+    def state(self) -> str:
+        """How the result is drawn: passed, failed, unanswered (placeholder left) or a note."""
+        if self.outcome is None:
+            return "note"
+        return {"passed": "passed", "failed": "failed"}.get(self.outcome.status, "unanswered")
+
+    def _repr_html_(self) -> str:
+        """JupyterLab shows the result with colour and an icon, as quiz feedback."""
+        if not self.question:
+            return render_check(self.state, self.text)
+        return render_check(self.state, self.message, self.question)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Plain-text front ends (and nbval) show the same line `print` would."""
+        printer.text(self.text)
 
 
 class Checker:
@@ -60,7 +108,13 @@ class Checker:
         """Print the result of the public checks for one question (never raises)."""
         if os.environ.get(GRADING_ENV):
             return
-        print(self.run(question_id, value, namespace=namespace).text)
+        report = self.run(question_id, value, namespace=namespace)
+        if _ipython_namespace() is None:
+            print(report.text)
+            return
+        from IPython.display import display
+
+        display(report)
 
     def run(self, question_id: str, value: Any = MISSING, *,
             namespace: Mapping[str, Any] | None = None) -> Report:
@@ -68,24 +122,28 @@ class Checker:
         try:
             spec = self._load()
         except SpecError as error:
-            return Report(f"{question_id} ? the public checks could not be read: {error}", None)
+            return _report(question_id, "?", f"the public checks could not be read: {error}")
         if spec is None:
-            return Report(f"{question_id} ? no public checks found for {self.exercise}: open "
-                          "the notebook from the course's exercises/ folder.", None)
+            return _report(question_id, "?", f"no public checks found for {self.exercise}: open "
+                           "the notebook from the course's exercises/ folder.")
         try:
             question = spec.question(question_id)
         except SpecError as error:
-            return Report(f"{question_id} ? {error}", None)
+            return _report(question_id, "?", str(error))
         if question.kind == "manual":
-            return Report(f"{question_id}: written answer, graded by your instructor "
-                          f"({question.points:g} points).", None)
+            written = f"written answer, graded by your instructor ({question.points:g} points)."
+            return Report(f"{question_id}: {written}", None, question_id, written)
         if value is MISSING:
             if namespace is None:
                 namespace = _ipython_namespace()
             if namespace is None:
-                return Report(f"{question_id} ? outside Jupyter, call "
-                              f"check({question_id!r}, {question.answer}).", None)
+                    return _report(question_id, "?", f"outside Jupyter, call "
+                               f"check({question_id!r}, {question.answer}).")
             value = namespace.get(question.answer, MISSING)
+        absent = ""
+        if question.kind == "function" and _is_placeholder(value):
+            value = Ellipsis  # `def f(...): ...` left as given: not answered, not "got None"
+            absent = f"not answered yet: write the body of `{question.answer}` in place of its ..."
         try:
             plain = MISSING if value is MISSING else to_plain(value)
             if question.kind == "function" and callable(value):
@@ -93,18 +151,55 @@ class Checker:
                          "calls": call_function(value, question.calls)}
         except Exception as error:  # a learner's odd object: report, never raise
             plain = {"__type__": "unsupported", "class": type(error).__name__}
-        outcome = grade_question(question, plain, spec.exercise, only_public=True)
-        return Report(_inline_text(outcome, question), outcome)
+        outcome = grade_question(question, plain, spec.exercise, only_public=True,
+                                 absent_message=absent)
+        return _inline_report(outcome, question)
 
 
-def _inline_text(outcome: QuestionOutcome, question: Question) -> str:
+def _report(question_id: str, mark: str, message: str,
+            outcome: QuestionOutcome | None = None) -> Report:
+    """A report whose printed line is `q1 ✓ message` and whose HTML view is `q1: message`."""
+    return Report(f"{question_id} {mark} {message}", outcome, question_id, message)
+
+
+def _inline_report(outcome: QuestionOutcome, question: Question) -> Report:
+    """The line a learner reads: passed (and how many checks remain at grading), or what to fix."""
     hidden = question.hidden_checks
     more = (f"{hidden} more check{'s' if hidden != 1 else ''} at grading" if hidden
             else "no more checks at grading")
     if outcome.status == "passed":
         n = len(outcome.checks)
-        return f"{question.id} ✓ {n} public check{'s' if n != 1 else ''} passed; {more}."
-    return f"{question.id} ✗ {outcome.message}"
+        return _report(question.id, "✓", f"{n} public check{'s' if n != 1 else ''} passed; {more}.",
+                       outcome)
+    return _report(question.id, "✗" if outcome.status == "failed" else "…", outcome.message, outcome)
+
+
+def _untouched() -> None:
+    """A function as an exercise hands it out: a docstring, then only `...`."""
+    ...
+
+
+def _is_placeholder(value: Any) -> bool:
+    """True for a function whose body still does nothing (`...` or `pass`): not answered yet.
+
+    Compared by bytecode, which needs no source file (a kernel's cells and exec'd code have none).
+    """
+    code = getattr(value, "__code__", None)
+    return code is not None and code.co_code == _untouched.__code__.co_code
+
+
+def _show_placeholder_kindly() -> None:
+    """In a kernel, show an untouched `...` answer as 'not answered yet', not as `Ellipsis`."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    # `...` is one of IPython's singletons, printed before any per-type printer is looked up.
+    formatters["text/plain"].singleton_printers[id(Ellipsis)] = (
+        lambda _v, printer, _c: printer.text(NOT_ANSWERED))
+    formatters["text/html"].for_type(type(Ellipsis), lambda _v: render_check("unanswered", NOT_ANSWERED))
 
 
 def _ipython_namespace() -> Mapping[str, Any] | None:
@@ -118,5 +213,7 @@ def _ipython_namespace() -> Mapping[str, Any] | None:
 
 
 def checker(exercise: str, spec_path: Path | str | None = None) -> Checker:
-    """Create the notebook's `check` function for one exercise."""
+    """Create the notebook's `check` function for one exercise (and show `...` as not answered)."""
+    if "IPython" in sys.modules:
+        _show_placeholder_kindly()
     return Checker(exercise, spec_path)

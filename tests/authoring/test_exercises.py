@@ -102,7 +102,8 @@ def test_untouched_exercise_runs_cleanly_and_fails_every_check(name: str) -> Non
     namespace, lines, err = execute(REPO / "exercises" / f"{name}.ipynb")
     assert err == ""  # nbval runs these notebooks: no exception, no stderr
     assert lines, "no check() cells"
-    assert all("✗" in line for line in lines), lines
+    # Issue 11, item 7: every untouched answer, functions included, reads "not answered yet".
+    assert all(" … not answered yet" in line for line in lines), lines
     assert set(full_grade(name, namespace).values()) == {0.0}
 
 

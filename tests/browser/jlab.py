@@ -18,6 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page
 
+from config.install_lab_settings import install as install_lab_settings
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags from DEVELOPERS.md: without the networking ones Chromium keeps dialling out, and this
@@ -98,9 +100,14 @@ def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
     """Start JupyterLab on 127.0.0.1 over `root`, isolated from the user's own Jupyter state."""
     port = free_port()
     token = secrets.token_hex(16)
+    # The course's JupyterLab settings as config/ ships them (not the venv's copy, which may be
+    # older): installed into a prefix of the test's own, which the server reads first.
+    prefix = home / "prefix"
+    install_lab_settings(prefix)
     env = dict(os.environ)
     env.update(
         {
+            "JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter"),
             # Separate config/runtime/data dirs: no user settings, workspaces or extensions leak in.
             "JUPYTER_CONFIG_DIR": str(home / "config"),
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
@@ -125,6 +132,7 @@ def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
         "--ServerApp.open_browser=False",
         "--LabApp.news_url=",
         "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.app_settings_dir={prefix / 'share' / 'jupyter' / 'lab' / 'settings'}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")

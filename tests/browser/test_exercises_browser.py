@@ -41,6 +41,12 @@ def test_untouched_exercise_runs_clean_and_its_checks_say_not_answered(
     assert error_outputs(lab_page) == [], f"{exercise} shows errors or warnings to the learner"
     not_answered = notebook(lab_page).locator(".jp-OutputArea-output", has_text="not answered yet")
     expect(not_answered.first).to_be_visible()
+    # Issue 11, item 7: the untouched `name = ...` cell reads "not answered yet", never `Ellipsis`,
+    # and the check result is drawn as quiz feedback is: a coloured border, an icon and words.
+    outputs = notebook(lab_page).locator(".jp-OutputArea-output").all_inner_texts()
+    assert "Ellipsis" not in outputs
+    unanswered = notebook(lab_page).locator(".dc-check-unanswered", has_text="Not answered yet")
+    expect(unanswered.first).to_be_visible()
 
 
 @pytest.mark.browser
@@ -57,5 +63,5 @@ def test_learner_types_an_answer_and_the_inline_check_passes(lab_page: Page, jup
     lab_page.keyboard.press("Shift+Enter")  # runs the answer and moves to the check("q1") cell
     lab_page.keyboard.press("Shift+Enter")  # runs the check
     wait_cells_done(lab_page)
-    expect(panel.locator(".jp-OutputArea-output", has_text="q1 ✓").first).to_be_visible()
+    expect(panel.locator(".dc-check-passed", has_text="q1 · Passed:").first).to_be_visible()
     assert error_outputs(lab_page) == []

@@ -1,0 +1,79 @@
+"""Issue 11, item 3: a lesson a learner has run and autosaved does not block a course update.
+
+nbgitpuller's own merge (the code a course link runs), on local repositories: the learner's copy of
+lesson 00 as it was before the restart note, run and saved as JupyterLab saves it (outputs,
+execution counts, no widget state), then the course publishes the lesson with the note.
+tests/hub/ runs the same merge through a real Hub for an edited lesson; this one is for a run lesson.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.text_sources import note_text
+
+REPO = Path(__file__).resolve().parents[1]
+LESSON = Path("lessons") / "00-start-here.ipynb"
+#: Lesson 00 before the restart note (the commit this work started from).
+BEFORE_NOTE = "b7e71c1"
+GIT = ["git", "-c", "user.name=instructor", "-c", "user.email=instructor@example.org"]
+
+
+def git(folder: Path, *args: str) -> str:
+    """Run git in `folder` and return its output."""
+    return subprocess.run([*GIT, *args], cwd=folder, check=True, capture_output=True, text=True).stdout
+
+
+def pull(upstream: Path, learner: Path) -> None:
+    """What clicking the course link does: nbgitpuller clones, or commits local work and merges.
+
+    Its own command line, in a process of its own (its pipes are left for the garbage collector,
+    which pytest's warnings-as-errors would report as this test's failure).
+    """
+    done = subprocess.run([sys.executable, "-m", "nbgitpuller.pull", str(upstream), "main", str(learner)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"nbgitpuller could not update the learner's copy:\n{done.stderr}"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """The course repository at lesson 00 before the note, with the data a run needs."""
+    upstream = tmp_path / "course"
+    (upstream / "lessons").mkdir(parents=True)
+    old = subprocess.run(["git", "show", f"{BEFORE_NOTE}:{LESSON.as_posix()}"], cwd=REPO,
+                         capture_output=True, text=True, check=False)
+    if old.returncode != 0:
+        pytest.skip(f"commit {BEFORE_NOTE} is not in this clone's history")
+    (upstream / LESSON).write_text(old.stdout, encoding="utf-8")
+    git(upstream, "init", "-q", "-b", "main")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "course")
+    return upstream
+
+
+@pytest.mark.parametrize("widget_state", [False, True], ids=["as-the-course-saves", "with-widget-state"])
+def test_a_run_and_saved_lesson_takes_the_update(course: Path, tmp_path: Path, widget_state: bool) -> None:
+    learner = tmp_path / "home" / "course"
+    pull(course, learner)
+    saved = nbformat.read(learner / LESSON, as_version=4)
+    NotebookClient(saved, timeout=120, kernel_name="python3", store_widget_state=widget_state,
+                   resources={"metadata": {"path": str(REPO / "lessons")}}).execute()
+    nbformat.write(saved, learner / LESSON)  # JupyterLab's autosave
+
+    (course / LESSON).write_bytes((REPO / LESSON).read_bytes())  # the update: the restart note
+    git(course, "commit", "-qam", "the restart note")
+    pull(course, learner)
+
+    merged_text = (learner / LESSON).read_text(encoding="utf-8")
+    assert "<<<<<<<" not in merged_text
+    merged = nbformat.reads(merged_text, as_version=4)
+    nbformat.validate(merged)
+    assert any(c.source == note_text() for c in merged.cells), "the update reached the learner"
+    assert any(c.get("outputs") for c in merged.cells if c.cell_type == "code"), "the learner's run is kept"
+    assert git(learner, "status", "--porcelain") == ""
