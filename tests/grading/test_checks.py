@@ -276,3 +276,20 @@ def test_a_comparison_without_a_declared_kind_keeps_its_message() -> None:
     outcome = grade_question(spec.question("q2"), to_plain(counts), spec.exercise,
                              only_public=True)
     assert outcome.checks[2].message == "not the expected value (got a whole number: 22)"
+
+
+def test_specs_are_read_with_libyaml_and_stay_safe(tmp_path: Path) -> None:
+    import yaml
+
+    from defence_course.grading import spec as spec_module
+
+    # libyaml reads a spec in ~1 ms instead of ~10 (grade start-up, a notebook's first check).
+    if getattr(yaml, "__with_libyaml__", False):
+        assert spec_module.SAFE_LOADER is yaml.CSafeLoader
+    path = tmp_path / "evil.yaml"
+    path.write_text("exercise: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="not valid YAML"):
+        load_spec(path)
+    instructor = REPO / "instructor" / "checks" / "ex02-two-clubs.yaml"
+    assert load_spec(instructor).fingerprint() == parse_spec(
+        yaml.safe_load(instructor.read_text(encoding="utf-8"))).fingerprint()
