@@ -10,16 +10,27 @@ class size, three times measured in the same run:
 
 - **defence-course**: `defence-course grade` as an instructor runs it (a fresh process: start-up,
   sandboxes, journal, grades.csv and feedback files included);
-- **the floor**: the same notebook's code cells, compiled and `exec`'d in warm interpreters that
-  already imported pandas and loaded the course data (`--jobs` processes, the class split
-  between them, no isolation, no checks, no files written): the learners' own code, which no
-  grader can beat. Measured just before and just after the grader, averaged;
+- **the floor**: the learners' own code, which no grader can beat: the notebook's code cells,
+  compiled and `exec`'d in warm interpreters that already imported pandas and loaded the
+  course data (`--jobs` processes, the class split between them, no isolation, no checks, no
+  files written), then each function answer called with the arguments its checks call it
+  with (that is the learner's code running too: any grader must call it; issue 14 counted the
+  cells only, which left ~2.4 ms of ex02's learner code per submission on the grader's side).
+  `check("qN")` returns at once, as when graded: the ~13 ms first estimated in issue 14 was
+  the notebook as a student runs it, public checks included (12 ms warm, measured). Measured
+  just before and just after the grader, averaged;
+- **the fork floor**: the same work, but each submission in its own fresh `fork()` of the warm
+  interpreter (garbage collector frozen first, as the grader's zygote does), waited for by
+  the parent: what "one process per submission" costs before any sandbox, check or file.
+  The grader cannot beat it without giving up that isolation;
 - **nbgrader**: `nbgrader autograde` on `--nbgrader-copies` submissions (it grades one at a time,
   so its time grows linearly: the per-submission time is scaled to each class size).
 
 and the ratios: defence-course / floor (the overhead of isolation and bookkeeping; 1.0 would be
-free) and nbgrader / defence-course. The smallest class also gives the start-up: the fixed cost
-of a run, estimated as T(small) - small x marginal cost per submission from the largest class.
+free), defence-course / fork floor in CPU seconds (the overhead of the sandbox, checks and
+files on top of a process per submission) and nbgrader / defence-course. The smallest class
+also gives the start-up: the fixed cost of a run, estimated as T(small) - small x marginal
+cost per submission from the largest class (in wall and in CPU seconds).
 nbgrader is installed from PyPI into a throwaway venv under .benchmarks/ (git-ignored; reused
 next time); its kernel is this course's venv, so every tool runs the same Python, pandas and
 course package. This is a measurement, not a test: nothing here asserts a time. The machine's
@@ -218,7 +229,7 @@ def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> tuple[float
     try:
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              preexec_fn=meter.join)
+                              preexec_fn=meter.join, env=_installed_env())
         seconds = time.perf_counter() - started
         cpu = meter.seconds()
     finally:
@@ -234,46 +245,97 @@ def bench_ours(exercise: str, copies: int, jobs: int, work: Path) -> tuple[float
     return seconds, cpu
 
 
+def _installed_env() -> dict[str, str]:
+    """The environment of an installed course: its bytecode compiled, as `pip install` leaves it.
+
+    Shells on a shared build machine may set PYTHONDONTWRITEBYTECODE, and an editable install
+    has no bytecode until a first import writes it: then every run, and every sandbox (which
+    cannot write it), compiles the package again (~0.1 s of CPU per run with two sandboxes).
+    """
+    import compileall
+
+    compileall.compile_dir(ROOT / "src" / "defence_course", quiet=1)
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 # -- the floor: the learners' own code in warm interpreters ------------------------------------
 
 
-def _floor_worker(cells: list[str], count: int, barrier: Any, results: Any) -> None:
-    """One core's share of the floor: warm up like a grading zygote, then exec `count` copies."""
+def _floor_worker(work: tuple[list[str], list[tuple[str, list[Any]]]], count: int, fork: bool,
+                  barrier: Any, results: Any) -> None:
+    """One core's share of the floor: warm up like a grading zygote, then run `count` copies.
+
+    With `fork`, each copy runs in a fresh child of this warm process (the fork floor); its CPU
+    is counted through the children's resource usage once it has been waited for.
+    """
     os.environ["DEFENCE_COURSE_GRADING"] = "1"  # check("qN") returns at once, as when graded
     os.environ["DEFENCE_COURSE_DATA"] = str(ROOT / "data")
+    import gc
+    import resource
+
     import pandas  # noqa: F401 - the warm interpreter the floor is defined by
 
     from defence_course import data
 
     for name in data.list_datasets():
         data.load(name)
-    _exec_notebook(cells)  # one warm-up run: lazy imports and caches are not the learner's code
+    _exec_notebook(*work)  # one warm-up run: lazy imports and caches are not the learner's code
+    gc.collect()
+    gc.freeze()
     barrier.wait()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(count):
-        _exec_notebook(cells)
-    results.put((started, time.perf_counter(), time.process_time() - cpu))
+        if not fork:
+            _exec_notebook(*work)
+            continue
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            _exec_notebook(*work)
+            os._exit(0)
+        os.waitpid(pid, 0)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = (time.process_time() - cpu + after.ru_utime - children.ru_utime
+             + after.ru_stime - children.ru_stime)
+    results.put((started, time.perf_counter(), spent))
 
 
-def _exec_notebook(cells: list[str]) -> None:
-    """Run a notebook's code cells like a notebook does: each compiled, an error stops only it."""
+def _exec_notebook(cells: list[str], calls: list[tuple[str, list[Any]]]) -> None:
+    """Run a notebook's code cells like a notebook does (an error stops only its cell), then
+    call each function answer as its checks do: all of it the learner's own code."""
     namespace: dict[str, Any] = {"__name__": "__main__"}
     for index, source in enumerate(cells):
         try:
             exec(compile(source, f"<cell {index + 1}>", "exec"), namespace)
         except Exception:  # a notebook goes on after a failing cell
             continue
+    for name, arguments in calls:
+        for args, kwargs in arguments:
+            try:
+                namespace[name](*args, **kwargs)
+            except Exception:  # a failing call is the learner's result, not the floor's
+                continue
 
 
-def bench_floor(exercise: str, copies: int, jobs: int) -> tuple[float, float]:
-    """Wall and CPU seconds for `jobs` warm processes to exec the solution's cells `copies` times."""
+def _learner_work(exercise: str) -> tuple[list[str], list[tuple[str, list[Any]]]]:
+    """The solution's code cells, and each function answer with the calls its checks make."""
     nb = json.loads((ROOT / "solutions" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
     cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
              for c in nb["cells"] if c["cell_type"] == "code"]
+    spec = load_spec(ROOT / "instructor" / "checks" / f"{exercise}.yaml")
+    calls = [(q.answer, [(list(a), dict(k)) for a, k in q.calls])
+             for q in spec.questions if q.kind == "function"]
+    return cells, calls
+
+
+def bench_floor(exercise: str, copies: int, jobs: int, fork: bool = False
+                ) -> tuple[float, float]:
+    """Wall and CPU seconds for `jobs` warm processes to run the learners' code `copies` times."""
+    work = _learner_work(exercise)
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(jobs), context.Queue()
     shares = [copies // jobs + (1 if i < copies % jobs else 0) for i in range(jobs)]
-    workers = [context.Process(target=_floor_worker, args=(cells, n, barrier, results))
+    workers = [context.Process(target=_floor_worker, args=(work, n, fork, barrier, results))
                for n in shares]
     for worker in workers:
         worker.start()
@@ -310,11 +372,13 @@ def main() -> int:
             before, before_cpu = bench_floor(args.exercise, size, args.jobs)
             ours, ours_cpu = bench_ours(args.exercise, size, args.jobs, work)
             after, after_cpu = bench_floor(args.exercise, size, args.jobs)
+            _, fork_cpu = bench_floor(args.exercise, size, args.jobs, fork=True)
             floor, floor_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
             print(f"  floor, {size} submissions: {before:.2f} s before, {after:.2f} s after "
                   f"({1000 * floor * args.jobs / size:.1f} ms per submission per core; "
-                  f"{1000 * floor_cpu / size:.1f} ms CPU)", flush=True)
-            rows.append((size, ours, floor, ours_cpu, floor_cpu))
+                  f"{1000 * floor_cpu / size:.1f} ms CPU); fork floor "
+                  f"{1000 * fork_cpu / size:.1f} ms CPU per submission", flush=True)
+            rows.append((size, ours, floor, ours_cpu, floor_cpu, fork_cpu))
         theirs = None
         if not args.skip_nbgrader:
             python = nbgrader_python()
@@ -327,26 +391,35 @@ def main() -> int:
     return 0
 
 
-def _report(rows: list[tuple[int, float, float, float | None, float]],
+def _report(rows: list[tuple[int, float, float, float | None, float, float]],
             theirs: float | None) -> None:
     """The table of times and ratios, and the start-up estimate."""
     print()
     print(f"{'class':>6}  {'defence-course':>14}  {'floor':>7}  {'ratio to floor':>14}  "
-          f"{'CPU ratio':>9}  {'nbgrader':>9}  {'nbgrader / ours':>15}")
-    for size, ours, floor, ours_cpu, floor_cpu in rows:
+          f"{'CPU ratio':>9}  {'CPU / fork floor':>16}  {'nbgrader':>9}  {'nbgrader / ours':>15}")
+    for size, ours, floor, ours_cpu, floor_cpu, fork_cpu in rows:
         cpu = f"{ours_cpu / floor_cpu:8.2f}x" if ours_cpu else f"{'-':>9}"
+        forked = f"{ours_cpu / fork_cpu:15.2f}x" if ours_cpu else f"{'-':>16}"
         nbgrader = f"{theirs * size:8.1f}s" if theirs else f"{'-':>9}"
         versus = f"{theirs * size / ours:14.1f}x" if theirs else f"{'-':>15}"
-        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {cpu}  "
+        print(f"{size:>6}  {ours:13.2f}s  {floor:6.2f}s  {ours / floor:13.2f}x  {cpu}  {forked}  "
               f"{nbgrader}  {versus}")
     print("(ratio to floor: wall time, both on --jobs cores; CPU ratio: CPU seconds of the "
-          "grader and all its processes / CPU seconds of the floor's exec calls)")
+          "grader and all its processes / CPU seconds of the floor; CPU / fork floor: the same "
+          "against a fresh fork of the warm interpreter per submission, no sandbox)")
     if len(rows) >= 2:
         (small, small_s, *_), (large, large_s, *_) = rows[0], rows[-1]
         marginal = (large_s - small_s) / (large - small)
         startup = small_s - small * marginal
         print(f"start-up (fixed cost of a run): {startup:.2f} s; then {1000 * marginal:.1f} ms "
               f"per submission (from the {small} and {large} classes)")
+        small_cpu, large_cpu = rows[0][3], rows[-1][3]
+        if small_cpu and large_cpu:
+            marginal_cpu = (large_cpu - small_cpu) / (large - small)
+            print(f"CPU: start-up {small_cpu - small * marginal_cpu:.2f} s; then "
+                  f"{1000 * marginal_cpu:.1f} ms per submission (floor "
+                  f"{1000 * rows[-1][4] / large:.1f} ms, fork floor "
+                  f"{1000 * rows[-1][5] / large:.1f} ms)")
     if theirs:
         print(f"nbgrader autograde: {theirs:.3f} s per submission, one at a time")
     else:

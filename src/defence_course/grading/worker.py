@@ -477,14 +477,44 @@ def _preload() -> list[str]:
     try:
         from defence_course import data
 
-        for dataset in data.list_datasets():
-            data.load(dataset)
+        frames = [data.load(dataset) for dataset in data.list_datasets()]
         loaded.append("data")
     except Exception:
-        pass
+        frames = []
     with contextlib.suppress(Exception):
         import defence_course.grading.compare  # noqa: F401
+    with contextlib.suppress(Exception):
+        _warm_up(frames)
     return loaded
+
+
+def _warm_up(frames: list[Any]) -> None:
+    """Run pandas' everyday operations once on the course data, before the zygote forks.
+
+    The first call of a pandas operation in a process fills caches (dtype lookups, method
+    dispatch, specialised bytecode) that every child would otherwise fill again: measured on
+    ex02 (issue 14), -2.5 ms of CPU and -300 page faults per submission, for ~10 ms once per
+    zygote. Each kind of column is exercised once: the caches are per dtype, not per dataset.
+    Only public course data and generic operations run here: no learner code, no solution.
+    """
+    seen: set[str] = set()
+    for frame in frames:
+        for column in frame.columns:
+            series = frame[column]
+            kind = str(series.dtype)
+            if kind in seen:
+                continue
+            seen.add(kind)
+            to_plain(series.value_counts().sort_index())
+            to_plain(sorted(series.dropna().tolist()))
+            frame.loc[series.notna(), column]
+            frame[[column]][series.notna()]
+            if kind == "bool":
+                frame.loc[series, frame.columns[0]]
+            elif series.dtype.kind in "iuf" or kind in ("Int64", "Float64"):
+                values = series.dropna()
+                to_plain((values // 10 * 10).astype(int).value_counts().sort_index())
+                frame[series <= values.median()]
 
 
 def main() -> int:
