@@ -307,18 +307,21 @@ def test_a_first_wrong_try_shows_the_chosen_note_not_the_explanation(store: Prog
     """Reveal policy: note on the choice first; the explanation after a second try."""
     view = build_quiz(START, "q1", store=store).view("q1")
     explanation = view.question.explanation
-    assert explanation and explanation not in all_text(view.box)  # not in the page before
+    assert explanation
+    assert explanation not in all_text(view.box)
     view.respond(WRONG["q1"])
     view.click()
     first = view.feedback.value
     assert "✘ Not quite" in first
-    assert "Why:" not in first and html.escape(explanation) not in first
+    assert "Why:" not in first
+    assert html.escape(explanation) not in first
     assert "Source:" not in first  # no link between Check and the next question yet
     assert "Show answer" in first  # says how to get the explanation
     note = next(o.feedback for o in view.question.options if o.text == WRONG["q1"])
     assert html.escape(note) in first
     view.click()  # a second wrong try
-    assert "Why:" in view.feedback.value and "Source:" in view.feedback.value
+    assert "Why:" in view.feedback.value
+    assert "Source:" in view.feedback.value
 
 
 def test_show_answer_reveals_and_is_kept_as_shown_not_correct(store: ProgressStore) -> None:
@@ -326,7 +329,8 @@ def test_show_answer_reveals_and_is_kept_as_shown_not_correct(store: ProgressSto
     view = quiz.view("q6")
     view.show_answer()
     shown = view.feedback.value
-    assert "The answer:" in shown and "Why:" in shown
+    assert "The answer:" in shown
+    assert "Why:" in shown
     assert "load(name) → A typed, checked table from data/" in html.unescape(shown)
     record = store.results(START)["q6"]
     assert (record.revealed, record.solved, record.attempts) == (True, False, 0)
@@ -349,7 +353,7 @@ def test_show_answer_names_the_right_answer_of_every_type(store: ProgressStore, 
     view.show_answer()
     right = RIGHT[qid]
     expected = right if isinstance(right, (str, int)) else (
-        list(right.values())[0] if isinstance(right, dict) else right[0])
+        next(iter(right.values())) if isinstance(right, dict) else right[0])
     assert str(expected) in html.unescape(view.feedback.value)
 
 
@@ -396,6 +400,20 @@ def test_enter_in_the_answer_box_checks_it(store: ProgressStore) -> None:
     assert "✔ Correct" in view.feedback.value
 
 
+def test_enter_after_an_edit_does_not_count_the_old_answer_again(store: ProgressStore) -> None:
+    """The page sends Enter before the box's new value: the kernel first sees the old answer.
+    Counted, it was a second wrong try (which also reveals the explanation)."""
+    view = build_quiz(START, "q3", store=store).view("q3")
+    entry = view.controls[0]
+    entry.value = "1"
+    view.click()
+    entry._handle_custom_msg({"event": "submit"}, [])  # Enter after typing 6: the old "1" here
+    assert store.results(START)["q3"].attempts == 1
+    entry.value = "6"  # ...and then the new value
+    assert "✔ Correct" in view.feedback.value
+    assert store.results(START)["q3"].attempts == 2
+
+
 def test_nothing_needs_an_arrow_key(store: ProgressStore) -> None:
     """Issue 11: dropdowns need arrow keys, which JupyterLab takes; ordering has Move buttons,
     matching has option groups (Tab to an option, Space to choose)."""
@@ -427,7 +445,8 @@ def test_progress_says_where_results_are_and_how_to_reset(store: ProgressStore) 
     box = build_progress(store=store)
     hint = next(c for c in box.children if "dc-progress-reset" in c._dom_classes)
     assert str(store.path) in hint.value
-    assert "delete that file" in hint.value and "reset()" in hint.value
+    assert "delete that file" in hint.value
+    assert "reset()" in hint.value
 
 
 def test_export_button_writes_the_cli_format_beside_the_lesson(store: ProgressStore,
@@ -449,7 +468,8 @@ def test_export_button_writes_the_cli_format_beside_the_lesson(store: ProgressSt
     assert export.learner == "ana b"
     assert export.banks[START]["q4"].solved
     message = box.children[1].value
-    assert str(written) in message and "nothing was sent" in message
+    assert str(written) in message
+    assert "nothing was sent" in message
     name.value = "  "
     button.click()
     assert "cannot name a learner" in box.children[1].value or "name" in box.children[1].value

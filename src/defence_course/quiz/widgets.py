@@ -543,49 +543,68 @@ def _question_view(quiz: Quiz, question: Question, number: int, store: ProgressS
                         inputs.read, inputs, reveal, on_result)
 
 
-def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
-                   on_result: Callable[[QuestionView, Feedback | None], None] | None = None
-                   ) -> QuestionView:
-    """Widgets for one question; the Check button grades kernel-side and saves the attempt."""
-    view = _question_view(quiz, question, number, store, on_result)
-    inputs, feedback, status = view.inputs, view.feedback, view.status
+class _Grading:
+    """What the buttons and the answer box of one question do: grade, reveal, save, redraw."""
 
-    graded: dict[str, Any] = {"response": None, "at": float("-inf"), "late": False}
+    def __init__(self, quiz: Quiz, view: QuestionView, store: ProgressStore) -> None:
+        self.bank, self.view, self.store = quiz.name, view, store
+        self.question = view.question
+        # The last graded response, when, and whether it came late (see on_late_value).
+        self.response: Any = None
+        self.at = float("-inf")
+        self.late = False
 
-    def grade(*, late: bool) -> None:
+    def grade(self, *, late: bool) -> None:
+        view = self.view
         try:
             response = view.read()
-            result = question.grade(response)
+            result = self.question.grade(response)
         except QuizResponseError as error:
             if not late:  # e.g. "type an answer first": a value may still be on its way
-                graded.update(response=None, at=time.monotonic(), late=False)
-                feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
+                self.response, self.at, self.late = None, time.monotonic(), False
+                view.feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
             return
-        recent = time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S
-        if not late and graded["late"] and recent and response == graded["response"]:
+        recent = time.monotonic() - self.at < LATE_VALUE_WINDOW_S
+        if not late and self.late and recent and response == self.response:
             return  # the late value was graded a moment ago: do not count the same answer twice
-        graded.update(response=response, at=time.monotonic(), late=late)
+        self.response, self.at, self.late = response, time.monotonic(), late
         view.last = result
-        saved = store.record(quiz.name, question.id, result.correct, result.score)
-        status.value = _status_text(saved)
+        saved = self.store.record(self.bank, self.question.id, result.correct, result.score)
+        view.status.value = _status_text(saved)
         # The reveal policy (docs/quiz-format.md): the explanation after a right answer, after a
         # second try, or once the answer was shown or found before; else only the chosen note.
         explain = result.correct or saved.solved or saved.revealed or saved.attempts >= 2
-        feedback.value = render_feedback(result, reveal=explain, note=inputs.understood(response))
+        view.feedback.value = render_feedback(result, reveal=explain,
+                                              note=view.inputs.understood(response))
         if view.on_result is not None:
             view.on_result(view, result)
 
-    def on_reveal(_button: widgets.Button | None = None) -> None:
-        saved = store.reveal(quiz.name, question.id)
-        status.value = _status_text(saved)
-        feedback.value = render_answer(question)
-        if view.on_result is not None:
-            view.on_result(view, None)
+    def on_check(self, _button: widgets.Button | None = None) -> None:
+        self.grade(late=False)
 
-    def on_check(_button: widgets.Button | None = None) -> None:
-        grade(late=False)
+    def on_reveal(self, _button: widgets.Button | None = None) -> None:
+        saved = self.store.reveal(self.bank, self.question.id)
+        self.view.status.value = _status_text(saved)
+        self.view.feedback.value = render_answer(self.question)
+        if self.view.on_result is not None:
+            self.view.on_result(self.view, None)
 
-    def on_late_value(_change: dict[str, Any]) -> None:
+    def on_enter(self) -> None:
+        """Enter in the answer box: ipywidgets sends it before the box's new value, always.
+
+        So an unchanged answer here is the old value, with the new one on its way: wait for it
+        (on_late_value grades it) instead of counting the old answer a second time.
+        """
+        try:
+            stale = self.view.read() == self.response
+        except QuizResponseError:
+            stale = False
+        if stale:
+            self.at, self.late = time.monotonic(), False
+        else:
+            self.grade(late=False)
+
+    def on_late_value(self, _change: dict[str, Any]) -> None:
         """Grade a typed answer that reached the kernel just after its Check click.
 
         Why: ipywidgets holds a model's update back while an earlier one is in flight, but sends
@@ -593,20 +612,27 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
         the click first (graded with the old value), then 2035. The feedback must match what the
         learner sees in the box when they clicked.
         """
-        if time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S:
+        if time.monotonic() - self.at < LATE_VALUE_WINDOW_S:
             try:
-                changed = view.read() != graded["response"]
+                changed = self.view.read() != self.response
             except QuizResponseError:
                 return
             if changed:
-                grade(late=True)
+                self.grade(late=True)
 
-    view.check.on_click(on_check)
-    view.reveal.on_click(on_reveal)
-    inputs.on_submit(on_check)
-    if inputs.typed:
+
+def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
+                   on_result: Callable[[QuestionView, Feedback | None], None] | None = None
+                   ) -> QuestionView:
+    """Widgets for one question; the Check button grades kernel-side and saves the attempt."""
+    view = _question_view(quiz, question, number, store, on_result)
+    grading = _Grading(quiz, view, store)
+    view.check.on_click(grading.on_check)
+    view.reveal.on_click(grading.on_reveal)
+    view.inputs.on_submit(grading.on_enter)
+    if view.inputs.typed:
         for control in view.controls:
-            control.observe(on_late_value, names="value")
+            control.observe(grading.on_late_value, names="value")
     return view
 
 
