@@ -399,7 +399,7 @@ class EntryControls(AnswerControls):
 
 
 class OrderingControls(AnswerControls):
-    """Ordering: one row per position, with Move up / Move down buttons (Tab, Space, Enter).
+    """Ordering: one row per position, the item then Move up / Move down (Tab, Space, Enter).
 
     Dropdowns needed arrow keys, and a bare arrow on a closed list moves JupyterLab to the next
     cell (ipywidgets #3912). The buttons belong to positions: "Move up" on position 3 swaps
@@ -409,7 +409,7 @@ class OrderingControls(AnswerControls):
     def build(self) -> None:
         self.order = list(self.question.choices())  # type: ignore[attr-defined]
         n = len(self.order)
-        self.labels = [widgets.Label(layout=widgets.Layout(flex="1 1 auto")) for _ in self.order]
+        self.labels = [widgets.Label() for _ in self.order]
         rows: list[widgets.Widget] = []
         self.moves: list[tuple[widgets.Button, int, int]] = []
         for i, label in enumerate(self.labels):
@@ -424,7 +424,9 @@ class OrderingControls(AnswerControls):
                 button.on_click(lambda _b, i=i, j=j: self.swap(i, j))
                 self.moves.append((button, i, j))
                 cells.append(button)
-            row = widgets.HBox([*cells, label])
+            buttons = widgets.HBox(cells)  # the two move together when a narrow row wraps
+            buttons.add_class("dc-move-buttons")
+            row = widgets.HBox([label, buttons])  # narrow: the item, its buttons under it
             row.add_class("dc-order-row")
             rows.append(row)
         self.controls = [button for button, _, _ in self.moves]
