@@ -217,3 +217,27 @@ def error_outputs(page: Page) -> list[str]:
 def widgets(page: Page) -> Locator:
     """Every rendered ipywidget view in the open notebook."""
     return notebook(page).locator(".jp-OutputArea-output .jupyter-widgets")
+
+
+# Where `target` is on the Tab path of the widget `scope` (ipywidgets keeps tab order = DOM order,
+# checked in tests/browser/test_quiz_a11y.py), compared with where the keyboard focus is now.
+_TAB_DISTANCE = """(target, scope) => {
+    const stops = [...document.querySelector(scope)
+        .querySelectorAll('input, select, button, a[href], textarea')]
+        .filter(e => !e.disabled && e.offsetParent !== null);
+    return stops.indexOf(target) - stops.indexOf(document.activeElement);
+}"""
+
+
+def tab_to(page: Page, target: Locator, scope: str, limit: int = 200) -> None:
+    """Move the keyboard focus to `target` with Tab and Shift+Tab alone, as a keyboard user does.
+
+    The focus must already be inside `scope` (or above it); nothing is focused from script.
+    """
+    for _ in range(limit):
+        distance = target.evaluate(_TAB_DISTANCE, scope)
+        if distance == 0:
+            return
+        page.keyboard.press("Tab" if distance > 0 else "Shift+Tab")
+    where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"Tab never reached {target}; the focus is on {where}")

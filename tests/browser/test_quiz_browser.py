@@ -9,7 +9,16 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from defence_course.data import list_datasets
-from tests.browser.jlab import JupyterLab, error_outputs, notebook, open_notebook, restart_and_run_all
+from defence_course.quiz.classprogress import read_export
+from tests.browser.jlab import (
+    ACTIVE_NOTEBOOK,
+    JupyterLab,
+    error_outputs,
+    notebook,
+    open_notebook,
+    restart_and_run_all,
+    tab_to,
+)
 
 BANK = "00-start-here"
 ORDER = [
@@ -55,23 +64,33 @@ def check(page: Page, qid: str, *expected: str) -> None:
         expect(feedback).to_contain_text(text, timeout=15_000)
 
 
-def select_in_turn(page: Page, qid: str, values: list[str]) -> None:
-    """Pick each position's item, waiting for the kernel to swap the displaced one back in.
+def order_rows(page: Page, qid: str) -> Locator:
+    return question(page, qid).locator(".dc-order-row")
 
-    Option labels use no-break spaces, so options are picked and read by value (the item text).
-    """
-    selects = question(page, qid).locator("select")
-    for index, value in enumerate(values):
-        selects.nth(index).select_option(value=value)
-        page.wait_for_function(
-            """([sel, n, want]) => {
-                const all = [...document.querySelectorAll(sel)].map(s => s.value);
-                return new Set(all).size === all.length
-                    && all[n] !== undefined
-                    && all[n] === want;
-            }""",
-            arg=[f".jp-NotebookPanel:not(.lm-mod-hidden) .dc-q-{qid} select", index, value],
-        )
+
+def current_order(page: Page, qid: str) -> list[str]:
+    """The items as the rows show them ("1. item" -> "item")."""
+    texts = order_rows(page, qid).locator(".widget-label").all_inner_texts()
+    return [text.split(". ", 1)[1].strip() for text in texts]
+
+
+def put_in_order(page: Page, qid: str, target: list[str], press: Any) -> None:
+    """Bring each target item up to its place with "Move up"; `press(button)` presses one
+    (a click, or the keyboard). Waits for the kernel to redraw the rows after each press."""
+    for place, item in enumerate(target):
+        at = current_order(page, qid).index(item)
+        while at > place:
+            press(order_rows(page, qid).nth(at).get_by_role("button", name="Move up", exact=True))
+            expect(order_rows(page, qid).nth(at - 1)).to_contain_text(item)
+            at -= 1
+    assert current_order(page, qid) == target
+
+
+def match_groups(page: Page, qid: str) -> dict[str, Locator]:
+    """Each left item's group of options, by the item (its title is "item:" or "item: choose ...")."""
+    groups = question(page, qid).locator(".dc-match")
+    titles = groups.locator("> label.widget-label").all_inner_texts()
+    return {title.split(":")[0].strip(): groups.nth(i) for i, title in enumerate(titles)}
 
 
 def ticked(page: Page, qid: str, labels: list[str]) -> None:
@@ -95,7 +114,10 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
 
     q1 = question(page, "q1")
     q1.get_by_role("radio", name=Q1_WRONG, exact=True).check()
-    check(page, "q1", "✘ Not quite", "Why:", "Source:")
+    check(page, "q1", "✘ Not quite", "Show answer")
+    # Reveal policy (issue 11): a first wrong try shows the note on the choice, not the "Why".
+    expect(q1.locator(".dc-feedback")).not_to_contain_text("Why:")
+    expect(q1.locator(".dc-feedback")).not_to_contain_text("Source:")
     q1.get_by_role("radio", name=Q1_RIGHT, exact=True).check()
     check(page, "q1", "✔ Correct", "Why:", "NATO")
 
@@ -116,18 +138,20 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     q4.get_by_role("radio", name="False", exact=True).check()
     check(page, "q4", "✔ Correct", "Why:")
 
-    select_in_turn(page, "q5", list(reversed(ORDER)))
+    put_in_order(page, "q5", list(reversed(ORDER)), lambda button: button.click())
     check(page, "q5", "✘ Not quite", "0 of 4 items")
-    select_in_turn(page, "q5", ORDER)
+    put_in_order(page, "q5", ORDER, lambda button: button.click())
     check(page, "q5", "✔ Correct", "Why:")
 
-    q6 = question(page, "q6")
+    groups = match_groups(page, "q6")
+    assert sorted(groups) == sorted(MATCHES)
+    expect(groups["load(name)"]).to_contain_text("choose its match")  # empty says "choose"
     wrong = {**MATCHES, "load(name)": MATCHES["source(name)"], "source(name)": MATCHES["load(name)"]}
     for left, right in wrong.items():
-        q6.get_by_role("combobox", name=left).select_option(value=right)
+        groups[left].get_by_role("radio", name=right, exact=True).check()
     check(page, "q6", "Partly right", "2 of 4 matches")
     for left, right in MATCHES.items():
-        q6.get_by_role("combobox", name=left).select_option(value=right)
+        groups[left].get_by_role("radio", name=right, exact=True).check()
     check(page, "q6", "✔ Correct", "Why:")
 
     score = notebook(page).locator(".dc-score")
@@ -142,71 +166,104 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     # The lesson ends with show_progress(): its row for this bank counts the six.
     row = notebook(page).locator(".dc-progress-row", has_text="00 · Start here")
     expect(row).to_contain_text("6 of 6 correct · 6 attempted")
+    expect(notebook(page).locator(".dc-progress-reset")).to_contain_text("delete that file")
+
+    export_by_button(page, jupyterlab)
+
+
+def export_by_button(page: Page, jupyterlab: JupyterLab) -> None:
+    """Issue 13: the export button writes the CLI's format beside the lesson, and says where."""
+    progress = notebook(page).locator(".dc-progress")
+    name = progress.get_by_role("textbox", name="Your name")
+    name.fill("ana b")
+    name.press("Tab")
+    progress.get_by_role("button", name="Export my progress").click()
+    written = jupyterlab.root / "lessons" / "quiz-progress-ana-b.json"
+    expect(progress.locator(".dc-export-message")).to_contain_text(str(written), timeout=15_000)
+    expect(progress.locator(".dc-export-message")).to_contain_text("nothing was sent anywhere")
+    export = read_export(written)
+    assert export.learner == "ana b"
+    assert sum(r.solved for r in export.banks[BANK].values()) == 6
+
+
+QUIZ = f"{ACTIVE_NOTEBOOK} .dc-quiz"
+
+
+def focused(page: Page, qid: str) -> str:
+    """Which control of question `qid` has the keyboard focus ('' when none)."""
+    return page.evaluate(
+        """(qid) => { const a = document.activeElement;
+            if (!a.closest('.dc-q-' + qid)) return '';
+            return a.className.toString().match(/dc-(check|reveal)/)?.[0] || a.tagName; }""", qid)
 
 
 @pytest.mark.browser
 def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
-    """Answer a single-choice and a matching question with the keyboard alone."""
+    """Every question type answered with Tab, Shift+Tab, Space and Enter alone (and digits typed
+    in the answer box): no arrow key, no mouse, no focus set from script after the first."""
     page: Page = lab_page
-    path = write_notebook(jupyterlab, "quiz-keyboard.ipynb",
-                          f'show_quiz("{BANK}", "q1")', f'show_quiz("{BANK}", "q6")')
+    path = write_notebook(jupyterlab, "quiz-keyboard.ipynb", f'show_quiz("{BANK}")')
     open_notebook(page, jupyterlab, path)
     restart_and_run_all(page)
-    q1 = question(page, "q1")
-    q1.wait_for()
     question(page, "q6").wait_for()
 
-    # ipywidgets' radios are separate Tab stops (arrow keys belong to JupyterLab's notebook
-    # navigation), so a keyboard user moves with Tab / Shift+Tab and picks with Space. Answer
-    # wrongly with the last option first, then go back to the right one: both directions are used.
-    radios = q1.get_by_role("radio")
-    labels = [radios.nth(i).evaluate("r => r.closest('label').textContent.trim()")
-              for i in range(radios.count())]
-    wrong = next(label for label in reversed(labels) if label != Q1_RIGHT)
-    focused = "document.activeElement.closest('label') ? document.activeElement.closest('label')"
-    focused += ".textContent.trim() : ''"
-    radios.first.focus()
-    for _ in labels:
-        if page.evaluate(focused) == wrong:
-            break
-        page.keyboard.press("Tab")
-    page.keyboard.press("Space")
-    assert q1.get_by_role("radio", name=wrong, exact=True).is_checked()
-    for _ in range(6):  # Tab until the Check button has the focus
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('dc-check')"):
-            break
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Check answer"
-    page.keyboard.press("Enter")
-    expect(q1.locator(".dc-feedback")).to_contain_text("✘")
-    for _ in range(len(labels) + 1):
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate(focused) == Q1_RIGHT:
-            break
-    page.keyboard.press("Space")
-    assert q1.get_by_role("radio", name=Q1_RIGHT, exact=True).is_checked()
-    for _ in range(6):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('dc-check')"):
-            break
-    page.keyboard.press("Enter")
-    expect(q1.locator(".dc-feedback")).to_contain_text("✔ Correct")
+    def press(target: Locator, key: str = "Space") -> None:
+        tab_to(page, target, QUIZ)
+        page.keyboard.press(key)
 
-    # Matching: each list has an accessible name. Alt+Down opens it, arrows move, Enter picks
-    # (a bare Down on a closed list is taken by JupyterLab: ipywidgets issue #3912).
-    q6 = question(page, "q6")
-    for left, right in MATCHES.items():
-        combo = q6.get_by_role("combobox", name=left)
-        combo.focus()
-        steps = combo.evaluate(
-            "(s, want) => [...s.options].findIndex(o => o.value === want) - s.selectedIndex",
-            right)
-        page.keyboard.press("Alt+ArrowDown")
-        for _ in range(steps):
-            page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
-        expect(combo).to_have_value(right)
+    def check_by_keyboard(qid: str, *expected: str) -> None:
+        press(question(page, qid).locator(".dc-check"), "Enter")
+        for text in expected:
+            expect(question(page, qid).locator(".dc-feedback")).to_contain_text(text)
+
+    # Start on the first control, arriving by keyboard (Shift+Tab out, Tab back in).
+    question(page, "q1").get_by_role("radio").first.focus()
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.classList.contains('dc-check')")
+
+    # single: wrong, then right. After the wrong try the source link is not on the way: Tab
+    # goes from Check to Show answer, then straight to the next question.
+    q1 = question(page, "q1")
+    press(q1.get_by_role("radio", name=Q1_WRONG, exact=True))
+    check_by_keyboard("q1", "✘ Not quite")
+    page.keyboard.press("Tab")
+    assert focused(page, "q1") == "dc-reveal"
+    page.keyboard.press("Tab")
+    assert focused(page, "q2") == "INPUT"
+    press(q1.get_by_role("radio", name=Q1_RIGHT, exact=True))
+    check_by_keyboard("q1", "✔ Correct", "Why:")
+
+    # multiple: Space ticks each right box.
+    for label in Q2_RIGHT:
+        press(question(page, "q2").get_by_role("checkbox", name=label, exact=True))
+    check_by_keyboard("q2", "✔ Correct")
+
+    # numeric: Enter in the box checks it; wrong first, then right.
+    entry = question(page, "q3").get_by_role("textbox")
+    tab_to(page, entry, QUIZ)
+    page.keyboard.type("1")
     page.keyboard.press("Enter")
-    expect(q6.locator(".dc-feedback")).to_contain_text("✔ Correct")
+    expect(question(page, "q3").locator(".dc-feedback")).to_contain_text("1 datasets is")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(str(len(list_datasets())))
+    page.keyboard.press("Enter")
+    expect(question(page, "q3").locator(".dc-feedback")).to_contain_text("✔ Correct")
+
+    # true/false
+    press(question(page, "q4").get_by_role("radio", name="False", exact=True))
+    check_by_keyboard("q4", "✔ Correct")
+
+    # ordering: Show answer first (Enter), then Move up buttons (Space), then Check.
+    press(question(page, "q5").locator(".dc-reveal"), "Enter")
+    expect(question(page, "q5").locator(".dc-feedback")).to_contain_text("The answer:")
+    put_in_order(page, "q5", ORDER, press)
+    check_by_keyboard("q5", "✔ Correct")
+    expect(question(page, "q5").locator(".dc-status")).to_contain_text("answer shown")
+
+    # matching: Space picks an option in each item's group.
+    for left, group in match_groups(page, "q6").items():
+        press(group.get_by_role("radio", name=MATCHES[left], exact=True))
+    check_by_keyboard("q6", "✔ Correct")
+
+    expect(notebook(page).locator(".dc-score")).to_contain_text(
+        "6 of 6 attempted · 5 correct · 1 answer shown")

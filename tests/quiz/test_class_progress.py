@@ -73,13 +73,14 @@ def test_export_holds_counts_for_every_bank_and_no_answers(tmp_path: Path) -> No
     assert set(data["banks"]) == {p.stem for p in QUIZZES.glob("*.yaml")}
     start = data["banks"]["00-start-here"]["questions"]
     assert [q["id"] for q in start] == ["q1", "q2", "q3", "q4", "q5", "q6"]  # the bank's order
-    assert start[0] == {"id": "q1", "attempts": 1, "solved": True, "best_score": 1.0}
+    assert start[0] == {"id": "q1", "attempts": 1, "solved": True, "best_score": 1.0,
+                        "revealed": False}
     assert start[5]["attempts"] == 0
     assert question(data, "01-the-news", "q2")["solved"] is False
-    assert [q["id"] for q in data["banks"]["01-the-news"]["questions"]][:3] == ["q1", "q2", "q3"]
+    assert [q["id"] for q in data["banks"]["01-the-news"]["questions"]][:3] == ["q1", "q2", "q7"]
     for bank in data["banks"].values():
         for record in bank["questions"]:
-            assert set(record) == {"id", "attempts", "solved", "best_score"}  # nothing a learner typed
+            assert set(record) == {"id", "attempts", "solved", "best_score", "revealed"}  # nothing typed
     assert read_export(path).learner == "ana"
 
 
@@ -105,7 +106,7 @@ def test_class_summary_counts_solved_missed_and_skipped(classroom: Path, tmp_pat
     assert row(report, "01-the-news", "q1").not_attempted == 3
     csv_text = (tmp_path / "out.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("lesson,title,number,question")
-    assert any(line.startswith("00-start-here,") and ",q3,3,1,2,0,67" in line
+    assert any(line.startswith("00-start-here,") and ",q3,3,1,2,0,0,67" in line
                for line in csv_text.splitlines())
     assert (tmp_path / "out.png").read_bytes().startswith(PNG_MAGIC)
 
@@ -122,7 +123,7 @@ def test_class_summary_counts_solved_missed_and_skipped(classroom: Path, tmp_pat
         (lambda p: edit(p, lambda d: question(d, "00-start-here", "q3").update(solved=True)),
          "edited after export"),
         (lambda p: edit(p, lambda d: d.update(learner="someone-else")), "edited after export"),
-        (lambda p: edit(p, lambda d: d.update(version=2)), "version 2"),
+        (lambda p: edit(p, lambda d: d.update(version=3)), "version 3"),
         (lambda p: edit(p, lambda d: d.pop("sha256")), "fields missing"),
         (lambda p: p.write_bytes(b" " * (1 << 20) + b"{}"), "too large"),
     ],
@@ -230,3 +231,44 @@ def test_cli_export_then_summary_with_exit_codes(classroom: Path, tmp_path: Path
     assert main(["progress", "export"]) == 2
     assert "progress export FILE" in capsys.readouterr().err
     assert main(["progress", str(tmp_path / "empty")]) == 2
+
+
+def test_shown_answers_are_counted_apart_from_solved_and_missed(tmp_path: Path) -> None:
+    """Issue 11: "Show answer" is kept as such; a right answer typed after it is not `solved`,
+    and the class table counts it as "answer shown", inside the missed share."""
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    store = ProgressStore(tmp_path / "dan.json")
+    store.record("00-start-here", "q1", correct=False, score=0.0)
+    store.reveal("00-start-here", "q1")
+    store.record("00-start-here", "q1", correct=True, score=1.0)  # copied from the answer
+    store.reveal("00-start-here", "q2")  # shown without any try
+    store.record("00-start-here", "q3", correct=True, score=1.0)
+    store.reveal("00-start-here", "q3")  # found first: showing it after changes nothing
+    export_progress(folder / "dan.json", "dan", store=store, quiz_folder=QUIZZES)
+    learner_file(folder, "eve", {"00-start-here": ["q1"]}, missed={"00-start-here": ["q2"]})
+    data = json.loads((folder / "dan.json").read_text(encoding="utf-8"))
+    assert question(data, "00-start-here", "q1") == {
+        "id": "q1", "attempts": 2, "solved": False, "best_score": 1.0, "revealed": True}
+    assert question(data, "00-start-here", "q3")["revealed"] is False
+    report = collect(folder)
+    q1, q2 = row(report, "00-start-here", "q1"), row(report, "00-start-here", "q2")
+    assert (q1.solved, q1.missed, q1.shown, q1.not_attempted) == (1, 0, 1, 0)
+    assert (q2.solved, q2.missed, q2.shown, q2.not_attempted) == (0, 1, 1, 0)
+    assert q1.missed_share == 0.5
+    assert table_csv(report).splitlines()[0].split(",")[7] == "answer_shown"
+
+
+def test_a_version_1_export_is_still_read(classroom: Path) -> None:
+    """Exports handed in before "Show answer" existed (no `revealed`) count as never revealed."""
+    def downgrade(data: dict[str, Any]) -> None:
+        data["version"] = 1
+        for bank in data["banks"].values():
+            for entry in bank["questions"]:
+                del entry["revealed"]
+        _resign(data)
+
+    edit(classroom / "ben.json", downgrade)
+    export = read_export(classroom / "ben.json")
+    assert export.banks["00-start-here"]["q1"].solved
+    assert not export.banks["00-start-here"]["q1"].revealed

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
 
 from defence_course.data import list_datasets
+from defence_course.quiz import load_quiz
 from defence_course.quiz.model import Feedback, QuizResponseError, Source
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets import (
@@ -69,11 +71,13 @@ def test_each_type_wrong_then_right(store: ProgressStore) -> None:
         qv.click()
         assert "Not quite" in qv.feedback.value or "Partly right" in qv.feedback.value, qid
         assert "✘" in qv.feedback.value or "◑" in qv.feedback.value
-        assert "Why:" in qv.feedback.value  # the explanation is shown after an attempt
-        assert "Source:" in qv.feedback.value
+        assert "Why:" not in qv.feedback.value  # not after a first wrong try (issue 11)
+        assert "Source:" not in qv.feedback.value
         qv.respond(RIGHT[qid])
         qv.click()
         assert "✔ Correct" in qv.feedback.value, qid
+        assert "Why:" in qv.feedback.value  # the explanation comes with a right answer
+        assert "Source:" in qv.feedback.value
         assert qv.status.value.startswith("2 attempts")
         assert "answered correctly" in qv.status.value
     assert view.score.value.endswith("6 of 6 attempted · 6 correct")
@@ -106,9 +110,9 @@ def test_driving_the_controls_directly(store: ProgressStore) -> None:
     numeric.click()
     assert "✔ Correct" in numeric.feedback.value
     ordering = view.view("q5")
-    start = [d.value for d in ordering.controls]
-    ordering.controls[0].value = start[1]  # picking an item swaps it with the one it replaces
-    assert [d.value for d in ordering.controls] == [start[1], start[0], *start[2:]]
+    start = ordering.read()
+    ordering.inputs.moves[0][0].click()  # position 1's "Move down"
+    assert ordering.read() == [start[1], start[0], *start[2:]]
 
 
 def test_no_answer_is_a_note_not_an_attempt(store: ProgressStore) -> None:
@@ -176,15 +180,24 @@ def test_feedback_html_is_escaped_and_not_colour_only() -> None:
 @pytest.mark.parametrize(("typed", "number"), [
     ("2.5", 2.5), ("2,5", 2.5), ("1 000", 1000.0), ("-3e2", -300.0), ("2035 (year)", 2035.0),
     ("1,234.5", 1234.5),
+    # Issue 11: a comma before exactly three digits groups thousands (it was read as 2.035).
+    ("2,035", 2035.0), ("2 035", 2035.0), ("2\u202f035", 2035.0), ("1,234,567", 1234567.0),
+    ("0,035", 0.035), ("2,03", 2.03), ("1.234,5", 1234.5), ("\u22122", -2.0),
+    ("1.5%", 1.5), ("1.5 % of GDP", 1.5),
 ])
 def test_parse_number(typed: str, number: float) -> None:
-    assert _parse_number(typed) == number
+    unit = "(year)" if "year" in typed else "% of GDP" if "%" in typed else ""
+    assert _parse_number(typed, unit) == number
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "."])
-def test_parse_number_rejects(typed: str) -> None:
+@pytest.mark.parametrize(("typed", "unit"), [
+    ("", ""), ("abc", ""), (".", ""), ("20 35", ""), ("1,2,3", ""), ("1.2.3", ""),
+    ("2 bn", ""), ("1.5%", "(year)"), ("2035 euros", "(year)"),
+])
+def test_parse_number_rejects(typed: str, unit: str) -> None:
+    """Strict: what could mean two numbers, or a unit the question does not use, is refused."""
     with pytest.raises(QuizResponseError):
-        _parse_number(typed)
+        _parse_number(typed, unit)
 
 
 def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
@@ -274,3 +287,203 @@ def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
     view.controls[0].value = DATASETS
     assert "✘" in view.feedback.value
     assert store.results(START)["q3"].attempts == 1
+
+
+# --------------------------------------------------------------------------- issue 11
+
+
+def all_text(widget: widgets.Widget) -> str:
+    """Every string a widget tree sends to the page (values, descriptions, options, tooltips)."""
+    texts: list[str] = []
+    for name in widget.keys:
+        value = getattr(widget, name, None)
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, (list, tuple)):
+            texts += [v for v in value if isinstance(v, str)]
+            texts += [all_text(v) for v in value if isinstance(v, widgets.Widget)]
+    return "\n".join(texts)
+
+
+def test_a_first_wrong_try_shows_the_chosen_note_not_the_explanation(store: ProgressStore) -> None:
+    """Reveal policy: note on the choice first; the explanation after a second try."""
+    view = build_quiz(START, "q1", store=store).view("q1")
+    explanation = view.question.explanation
+    assert explanation
+    assert explanation not in all_text(view.box)
+    view.respond(WRONG["q1"])
+    view.click()
+    first = view.feedback.value
+    assert "✘ Not quite" in first
+    assert "Why:" not in first
+    assert html.escape(explanation) not in first
+    assert "Source:" not in first  # no link between Check and the next question yet
+    assert "Show answer" in first  # says how to get the explanation
+    note = next(o.feedback for o in view.question.options if o.text == WRONG["q1"])
+    assert html.escape(note) in first
+    view.click()  # a second wrong try
+    assert "Why:" in view.feedback.value
+    assert "Source:" in view.feedback.value
+
+
+def test_show_answer_reveals_and_is_kept_as_shown_not_correct(store: ProgressStore) -> None:
+    quiz = build_quiz(START, store=store)
+    view = quiz.view("q6")
+    view.show_answer()
+    shown = view.feedback.value
+    assert "The answer:" in shown
+    assert "Why:" in shown
+    assert "load(name) → A typed, checked table from data/" in html.unescape(shown)
+    record = store.results(START)["q6"]
+    assert (record.revealed, record.solved, record.attempts) == (True, False, 0)
+    assert view.status.value == "Answer shown (not counted as correct)"
+    view.respond(RIGHT["q6"])
+    view.click()
+    assert "✔ Correct" in view.feedback.value  # the answer is right...
+    assert not store.results(START)["q6"].solved  # ...but copied, so not counted as found
+    assert view.status.value == "1 attempt · answer shown (not counted as correct)"
+    assert quiz.score.value.endswith("1 of 6 attempted · 0 correct · 1 answer shown")
+    row = next(c for c in build_progress(store=store).children
+               if "dc-progress-row" in getattr(c, "_dom_classes", ())
+               and c.children[0].description == "00 · Start here")
+    assert row.children[1].value == "0 of 6 correct · 1 attempted · 1 answer shown"
+
+
+@pytest.mark.parametrize("qid", list(RIGHT))
+def test_show_answer_names_the_right_answer_of_every_type(store: ProgressStore, qid: str) -> None:
+    view = build_quiz(START, qid, store=store).view(qid)
+    view.show_answer()
+    right = RIGHT[qid]
+    expected = right if isinstance(right, (str, int)) else (
+        next(iter(right.values())) if isinstance(right, dict) else right[0])
+    assert str(expected) in html.unescape(view.feedback.value)
+
+
+def test_a_new_wrong_try_says_the_correct_answer_was_earlier(store: ProgressStore) -> None:
+    """Issue 11: "✘ Not quite" beside "✔ answered correctly" must say which is which."""
+    view = build_quiz(START, "q4", store=store).view("q4")
+    view.respond("False")
+    view.click()
+    assert view.status.value == "1 attempt · ✔ answered correctly"
+    view.respond("True")
+    view.click()
+    assert "✘ Not quite" in view.feedback.value
+    assert view.status.value == ("2 attempts · latest try not right, ✔ answered correctly on an "
+                                 "earlier try")
+
+
+def test_wording_no_repeated_verdict_and_counts_agree() -> None:
+    """Issue 11: "Correct. That is right." and "1 of 4 matches are right"."""
+    quiz = load_quiz(START)
+    assert quiz.answer("q1", RIGHT["q1"]).headline == ""
+    assert "That is right" not in render_feedback(quiz.answer("q1", RIGHT["q1"]))
+    almost = dict(RIGHT["q6"])
+    almost["load(name)"], almost["source(name)"], almost["describe(name)"] = (
+        RIGHT["q6"]["source(name)"], RIGHT["q6"]["describe(name)"], RIGHT["q6"]["load(name)"])
+    assert quiz.answer("q6", almost).headline == "1 of 4 matches is right."
+
+
+def test_typed_number_is_read_strictly_and_the_feedback_says_how(store: ProgressStore) -> None:
+    view = build_quiz(START, "q3", store=store).view("q3")
+    view.controls[0].value = "6,000"
+    view.click()
+    assert "You typed 6,000, read as 6000." in view.feedback.value
+    view.controls[0].value = DATASETS
+    view.click()
+    assert "read as" not in view.feedback.value
+
+
+def test_enter_in_the_answer_box_checks_it(store: ProgressStore) -> None:
+    """Issue 11: Enter in a numeric or text box checks, as the Check button does."""
+    view = build_quiz(START, "q3", store=store).view("q3")
+    entry = view.controls[0]
+    entry.value = DATASETS
+    entry._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
+    assert "✔ Correct" in view.feedback.value
+
+
+def test_enter_after_an_edit_does_not_count_the_old_answer_again(store: ProgressStore) -> None:
+    """The page sends Enter before the box's new value: the kernel first sees the old answer.
+    Counted, it was a second wrong try (which also reveals the explanation)."""
+    view = build_quiz(START, "q3", store=store).view("q3")
+    entry = view.controls[0]
+    entry.value = "1"
+    view.click()
+    entry._handle_custom_msg({"event": "submit"}, [])  # Enter after typing the count: the old "1" here
+    assert store.results(START)["q3"].attempts == 1
+    entry.value = DATASETS  # ...and then the new value
+    assert "✔ Correct" in view.feedback.value
+    assert store.results(START)["q3"].attempts == 2
+
+
+def test_nothing_needs_an_arrow_key(store: ProgressStore) -> None:
+    """Issue 11: dropdowns need arrow keys, which JupyterLab takes; ordering has Move buttons,
+    matching has option groups (Tab to an option, Space to choose)."""
+    view = build_quiz(START, store=store)
+    found: list[widgets.Widget] = []
+
+    def walk(widget: widgets.Widget) -> None:
+        found.append(widget)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(view.widget)
+    assert not [w for w in found if isinstance(w, (widgets.Dropdown, widgets.Select))]
+    ordering = view.view("q5")
+    assert {b.description for b in ordering.controls} == {"Move up", "Move down"}
+    before = ordering.read()
+    ordering.inputs.moves[-1][0].click()  # the last position's "Move up"
+    assert ordering.read() == [*before[:-2], before[-1], before[-2]]
+    matching = view.view("q6")
+    assert all(isinstance(c, widgets.RadioButtons) for c in matching.controls)
+    assert all(c.description.endswith("choose its match") for c in matching.controls)
+    matching.respond(RIGHT["q6"])
+    assert not any("choose" in c.description for c in matching.controls)
+    matching.click()
+    assert "✔ Correct" in matching.feedback.value
+
+
+def test_progress_says_where_results_are_and_how_to_reset(store: ProgressStore) -> None:
+    box = build_progress(store=store)
+    hint = next(c for c in box.children if "dc-progress-reset" in c._dom_classes)
+    assert str(store.path) in hint.value
+    assert "delete that file" in hint.value
+    assert "reset()" in hint.value
+
+
+def test_export_button_writes_the_cli_format_beside_the_lesson(store: ProgressStore,
+                                                              tmp_path: Path) -> None:
+    """Issue 13 item 3: the button writes what `defence-course progress export` writes."""
+    from defence_course.quiz.classprogress import read_export
+    from defence_course.quiz.widgets import export_widget
+
+    build_quiz(START, store=store).view("q4").respond("False")
+    store.record(START, "q4", True, 1.0)
+    lesson = tmp_path / "lessons"
+    lesson.mkdir()
+    box = export_widget(store, folder=lesson)
+    name, button = box.children[0].children
+    name.value = "ana b"
+    button.click()
+    written = lesson / "quiz-progress-ana-b.json"
+    export = read_export(written)  # the instructor's reader accepts it
+    assert export.learner == "ana b"
+    assert export.banks[START]["q4"].solved
+    message = box.children[1].value
+    assert str(written) in message
+    assert "nothing was sent" in message
+    name.value = "  "
+    button.click()
+    assert "cannot name a learner" in box.children[1].value or "name" in box.children[1].value
+
+
+def test_questions_are_numbered_in_the_order_lessons_show_them() -> None:
+    """Issue 11: each lesson shows its bank's questions in bank order, so Q1, Q2, ... run down
+    the page (the number is the question's place in its bank)."""
+    lessons = Path(__file__).resolve().parents[2] / "text" / "lessons"
+    for text in sorted(lessons.glob("*.md")):
+        calls = re.findall(r'show_quiz\("([^"]+)", "([^"]+)"\)', text.read_text(encoding="utf-8"))
+        for bank in {b for b, _ in calls}:
+            shown = [q for b, q in calls if b == bank]
+            order = [q.id for q in load_quiz(bank).questions]
+            assert shown == sorted(shown, key=order.index), (text.name, shown)

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from defence_course.quiz.classprogress import ClassProgressError, export_progress, summarize, table_text
+from defence_course.quiz.classprogress import (
+    ClassProgressError,
+    export_progress,
+    export_summary,
+    summarize,
+    table_text,
+)
 
 
 def add_progress_command(subcommands: Any) -> None:
@@ -37,10 +43,7 @@ def _progress_command(args: argparse.Namespace) -> int:
         if args.file is None:
             raise ClassProgressError("give the file to write: defence-course progress export FILE")
         export = export_progress(args.file, args.name)
-        counts = [q for bank in export["banks"].values() for q in bank["questions"]]
-        print(f"wrote {args.file} for {export['learner']!r}: {sum(q['attempts'] > 0 for q in counts)} "
-              f"of {len(counts)} questions attempted, {sum(q['solved'] for q in counts)} correct. "
-              "It holds these counts only (no answers); hand it in if you agree to share them.")
+        print(f"wrote {args.file} for {export['learner']!r}: {export_summary(export)}")
         return 0
     if args.file is not None or args.name is not None:
         raise ClassProgressError("to export, the first word is `export`: "

@@ -31,13 +31,16 @@ from defence_course.quiz.model import QuizError
 from defence_course.quiz.progress import ProgressStore
 
 EXPORT_FORMAT = "defence-course-progress-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+"""Version 2 adds `revealed` per question ("Show answer" pressed before solving it); version 1
+files (no `revealed`) are still read, as never revealed."""
 MAX_EXPORT_BYTES = 1 << 20
 """A real export is a few kB; anything this large is not one (and is not read into memory)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 """Bank and question ids: the same short slugs the quiz banks use."""
 _TOP_KEYS = {"format", "version", "learner", "exported", "banks", "sha256"}
-_QUESTION_KEYS = {"id", "attempts", "solved", "best_score"}
+_QUESTION_KEYS = {1: {"id", "attempts", "solved", "best_score"},
+                  2: {"id", "attempts", "solved", "best_score", "revealed"}}
 
 
 class ClassProgressError(DefenceCourseError):
@@ -96,6 +99,7 @@ def build_export(learner: str, *, store: ProgressStore | None = None,
                 "attempts": rec.attempts if rec else 0,
                 "solved": bool(rec.solved) if rec else False,
                 "best_score": rec.best_score if rec else 0.0,
+                "revealed": bool(rec.revealed) if rec else False,
             })
         banks[quiz.name] = {"title": quiz.title, "questions": questions}
     body = {
@@ -125,6 +129,20 @@ def export_progress(path: Path, learner: str | None = None, *, store: ProgressSt
     return export
 
 
+def export_file_name(learner: str) -> str:
+    """`quiz-progress-ana.b.json`: the learner's name made safe for a file name."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", learner.strip()).strip("-.") or "learner"
+    return f"quiz-progress-{slug[:60]}.json"
+
+
+def export_summary(export: dict[str, Any]) -> str:
+    """What an export holds, in words: said by the command line and the notebook button alike."""
+    counts = [q for bank in export["banks"].values() for q in bank["questions"]]
+    return (f"{sum(q['attempts'] > 0 for q in counts)} of {len(counts)} questions attempted, "
+            f"{sum(q['solved'] for q in counts)} correct. It holds these counts only (no "
+            "answers), and nothing was sent anywhere: hand it in if you agree to share them.")
+
+
 # --------------------------------------------------------------------------- instructor: read
 
 
@@ -135,6 +153,12 @@ class QuestionResult:
     attempts: int
     solved: bool
     best_score: float
+    revealed: bool = False
+
+    @property
+    def shown(self) -> bool:
+        """The answer was shown before the learner found it."""
+        return self.revealed and not self.solved
 
 
 @dataclass(frozen=True)
@@ -183,9 +207,10 @@ def _check_header(data: Any) -> None:
     """Format, version, fields and checksum: is this an unedited export at all?"""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise RejectedExport("not a progress export from `defence-course progress export`")
-    if data.get("version") != EXPORT_VERSION:
+    if data.get("version") not in _QUESTION_KEYS or isinstance(data.get("version"), bool):
         raise RejectedExport(f"export format version {data.get('version')!r}; this course reads "
-                             f"version {EXPORT_VERSION} (update the course, or ask for a new export)")
+                             f"versions {sorted(_QUESTION_KEYS)} (update the course, or ask for a "
+                             "new export)")
     missing = sorted(_TOP_KEYS - data.keys())
     extra = sorted(data.keys() - _TOP_KEYS)
     if missing or extra:
@@ -196,10 +221,11 @@ def _check_header(data: Any) -> None:
                              "ask the learner to export again")
 
 
-def _question(bank: str, raw: Any) -> tuple[str, QuestionResult]:
+def _question(bank: str, raw: Any, version: int) -> tuple[str, QuestionResult]:
     """One question's id and counts, with types and ranges checked (a checksum does not check sense)."""
-    if not isinstance(raw, dict) or set(raw) != _QUESTION_KEYS:
-        raise RejectedExport(f"a question in {bank} needs exactly {sorted(_QUESTION_KEYS)}")
+    keys = _QUESTION_KEYS[version]
+    if not isinstance(raw, dict) or set(raw) != keys:
+        raise RejectedExport(f"a question in {bank} needs exactly {sorted(keys)}")
     qid = raw["id"]
     if not isinstance(qid, str) or not _NAME.match(qid):
         raise RejectedExport(f"question id {qid!r} in {bank} is not a quiz id")
@@ -213,17 +239,20 @@ def _question(bank: str, raw: Any) -> tuple[str, QuestionResult]:
         raise RejectedExport(f"{where}: best_score must be between 0 and 1, not {best!r}")
     if (solved or best > 0) and attempts == 0:
         raise RejectedExport(f"{where}: a result without any attempt")
-    return qid, QuestionResult(attempts, solved, float(best))
+    revealed = raw.get("revealed", False)
+    if not isinstance(revealed, bool):
+        raise RejectedExport(f"{where}: revealed must be true or false, not {revealed!r}")
+    return qid, QuestionResult(attempts, solved, float(best), revealed)
 
 
-def _bank(bank: Any, raw: Any) -> tuple[str, dict[str, QuestionResult]]:
+def _bank(bank: Any, raw: Any, version: int) -> tuple[str, dict[str, QuestionResult]]:
     """One bank's title and questions, in the bank's order, each id once."""
     if not isinstance(bank, str) or not _NAME.match(bank) or not isinstance(raw, dict) \
             or set(raw) != {"title", "questions"}:
         raise RejectedExport(f"bank {bank!r} is not a quiz bank entry (title, questions)")
     if not isinstance(raw["title"], str) or not isinstance(raw["questions"], list):
         raise RejectedExport(f"bank {bank!r}: title must be text and questions a list")
-    questions = dict(_question(bank, q) for q in raw["questions"])
+    questions = dict(_question(bank, q, version) for q in raw["questions"])
     if len(questions) != len(raw["questions"]):
         raise RejectedExport(f"bank {bank!r} lists a question twice")
     return raw["title"], questions
@@ -247,7 +276,7 @@ def read_export(path: Path) -> LearnerExport:
     titles: dict[str, str] = {}
     banks: dict[str, dict[str, QuestionResult]] = {}
     for bank, raw in raw_banks.items():
-        titles[bank], banks[bank] = _bank(bank, raw)
+        titles[bank], banks[bank] = _bank(bank, raw, data["version"])
     return LearnerExport(learner, exported, path, data["sha256"], titles, banks)
 
 
@@ -264,7 +293,12 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class QuestionRow:
-    """One question across the class: how many learners solved, missed or skipped it."""
+    """One question across the class: how many learners solved, missed, were shown or skipped it.
+
+    The four counts split the learners: `solved` found the answer themselves; `shown` pressed
+    "Show answer" before finding it (whatever they typed after); `missed` tried without ever
+    getting it right or asking for it; `not_attempted` did neither.
+    """
 
     bank: str
     title: str
@@ -274,11 +308,13 @@ class QuestionRow:
     solved: int
     missed: int
     not_attempted: int
+    shown: int = 0
 
     @property
     def missed_share(self) -> float:
-        """Share of the learners with this lesson who tried and never got it right."""
-        return self.missed / self.learners if self.learners else 0.0
+        """Share of the learners with this lesson who did not get it right on their own:
+        tried and missed, or had the answer shown."""
+        return (self.missed + self.shown) / self.learners if self.learners else 0.0
 
 
 @dataclass
@@ -324,9 +360,10 @@ def _rows(learners: Iterable[LearnerExport]) -> list[QuestionRow]:
         for number, qid in enumerate(order[bank], start=1):
             results = [b[qid] for b in with_bank if qid in b]
             solved = sum(r.solved for r in results)
-            missed = sum(r.attempts > 0 and not r.solved for r in results)
+            shown = sum(r.shown for r in results)
+            missed = sum(r.attempts > 0 and not r.solved and not r.revealed for r in results)
             rows.append(QuestionRow(bank, titles[bank], number, qid, len(with_bank), solved, missed,
-                                    len(with_bank) - solved - missed))
+                                    len(with_bank) - solved - missed - shown, shown))
     return rows
 
 
@@ -356,7 +393,8 @@ def collect(folder: Path) -> ClassReport:
 # --------------------------------------------------------------------------- outputs
 
 CSV_COLUMNS = ("lesson", "title", "number", "question", "learners", "solved", "missed",
-               "not_attempted", "missed_pct")
+               "answer_shown", "not_attempted", "missed_pct")
+"""`missed_pct` is (missed + answer_shown) / learners: who did not get it right on their own."""
 
 
 def table_csv(report: ClassReport) -> str:
@@ -366,14 +404,14 @@ def table_csv(report: ClassReport) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in report.rows:
         writer.writerow([row.bank, row.title, row.number, row.question, row.learners, row.solved,
-                         row.missed, row.not_attempted, f"{100 * row.missed_share:.0f}"])
+                         row.missed, row.shown, row.not_attempted, f"{100 * row.missed_share:.0f}"])
     return buffer.getvalue()
 
 
 def table_text(report: ClassReport) -> str:
     """The same table for the terminal, most-missed questions first within each lesson."""
-    lines = [f"{'lesson':<24} {'question':<12} {'solved':>6} {'missed':>6} {'skipped':>7} "
-             f"{'missed %':>8}"]
+    lines = [f"{'lesson':<24} {'question':<12} {'solved':>6} {'missed':>6} {'shown':>5} "
+             f"{'skipped':>7} {'missed %':>8}"]
     for bank in dict.fromkeys(r.bank for r in report.rows):
         rows = sorted((r for r in report.rows if r.bank == bank),
                       key=lambda r: (-r.missed_share, r.number))
@@ -382,12 +420,16 @@ def table_text(report: ClassReport) -> str:
             continue
         for row in rows:
             lines.append(f"{row.bank:<24} {f'Q{row.number} ({row.question})':<12} {row.solved:>6} "
-                         f"{row.missed:>6} {row.not_attempted:>7} {100 * row.missed_share:>7.0f}%")
+                         f"{row.missed:>6} {row.shown:>5} {row.not_attempted:>7} "
+                         f"{100 * row.missed_share:>7.0f}%")
     return "\n".join(lines)
 
 
 # Okabe-Ito colours (distinguishable with colour-blindness); the legend names each part too.
-_COLOURS = {"solved": "#009E73", "missed": "#D55E00", "not attempted": "#BBBBBB"}
+_COLOURS = {"solved": "#009E73", "missed": "#D55E00", "answer shown": "#E69F00",
+            "not attempted": "#BBBBBB"}
+_ATTRS = {"solved": "solved", "missed": "missed", "answer shown": "shown",
+          "not attempted": "not_attempted"}
 
 
 def plot_png(report: ClassReport) -> bytes:
@@ -415,7 +457,7 @@ def plot_png(report: ClassReport) -> bytes:
         labels = [f"Q{r.number} ({r.question})" for r in rows]
         left = [0.0] * len(rows)
         for part, colour in _COLOURS.items():
-            attr = part.replace(" ", "_")
+            attr = _ATTRS[part]
             share = [100 * getattr(r, attr) / r.learners if r.learners else 0.0 for r in rows]
             ax.barh(labels, share, left=left, color=colour, label=part)
             left = [a + b for a, b in zip(left, share, strict=True)]
@@ -447,6 +489,7 @@ def summarize(folder: Path, out_csv: Path, out_png: Path) -> ClassReport:
 
 __all__ = [
     "ClassProgressError", "ClassReport", "LearnerExport", "LeftOut", "QuestionRow", "RejectedExport",
-    "build_export", "collect", "export_progress", "plot_png", "read_export",
+    "build_export", "collect", "export_file_name", "export_progress", "export_summary", "plot_png",
+    "read_export",
     "summarize", "table_csv", "table_text",
 ]

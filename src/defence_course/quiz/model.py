@@ -86,7 +86,7 @@ class Feedback:
     @property
     def message(self) -> str:
         """Headline and specific feedback as one text (the explanation is kept apart)."""
-        return "\n".join((self.headline, *self.details))
+        return "\n".join(part for part in (self.headline, *self.details) if part)
 
     @property
     def verdict(self) -> str:
@@ -136,6 +136,11 @@ def _seeded(items: Sequence[str], seed: str) -> list[str]:
     return order
 
 
+def _are(count: int) -> str:
+    """'1 of 4 matches is right', '2 of 4 matches are right': the verb agrees with the count."""
+    return "is" if count == 1 else "are"
+
+
 def _as_text(response: Any, what: str) -> str:
     if not isinstance(response, str):
         raise QuizResponseError(f"{what} must be text (one option), got {type(response).__name__}")
@@ -157,6 +162,10 @@ class Question:
     """A code block shown under the prompt, in monospace (jupyterquiz's `code`)."""
 
     def grade(self, response: Any) -> Feedback:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def answer_text(self) -> str:  # pragma: no cover - abstract
+        """The right answer in words, for the learner who asks for it ("Show answer")."""
         raise NotImplementedError
 
     def _feedback(self, score: float, headline: str, details: Iterable[str] = ()) -> Feedback:
@@ -193,9 +202,12 @@ class SingleChoice(Question):
 
     def grade(self, response: Any) -> Feedback:
         option = self._option(_as_text(response, "The answer"))
-        if option.correct:
-            return self._feedback(1.0, "That is right.", [option.feedback])
-        return self._feedback(0.0, "That is not the answer.", [option.feedback])
+        # No headline: the verdict ("✔ Correct", "✘ Not quite") already says it, and
+        # "Correct. That is right." said it twice (issue 11).
+        return self._feedback(1.0 if option.correct else 0.0, "", [option.feedback])
+
+    def answer_text(self) -> str:
+        return " or ".join(o.text or o.code for o in self.options if o.correct)
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,9 @@ class MultipleSelect(SingleChoice):
         details = [f"{o.text}: {o.feedback}" for o in picked if o.feedback]
         return self._feedback(score, headline, details)
 
+    def answer_text(self) -> str:
+        return "; ".join(o.text or o.code for o in self.options if o.correct)
+
 
 @dataclass(frozen=True)
 class TrueFalse(Question):
@@ -250,8 +265,13 @@ class TrueFalse(Question):
         said = self.feedback_true if value else self.feedback_false
         word = "true" if self.answer else "false"
         if value == self.answer:
-            return self._feedback(1.0, f"Yes: the statement is {word}.", [said])
-        return self._feedback(0.0, f"No: the statement is {word}.", [said])
+            return self._feedback(1.0, f"The statement is {word}.", [said])
+        # Not "No: the statement is true": after a wrong try only the note on the choice is
+        # shown (issue 11); with two options, naming the answer would hand it over.
+        return self._feedback(0.0, "", [said])
+
+    def answer_text(self) -> str:
+        return str(self.answer)
 
 
 @dataclass(frozen=True)
@@ -291,6 +311,12 @@ class Numeric(Question):
                                                                   or self.feedback_default])
         return self._feedback(0.0, f"{shown} is not right.", [self.feedback_default])
 
+    def answer_text(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        spans = [f"{r.low:g}{unit}" if r.low == r.high else f"{r.low:g} to {r.high:g}{unit}"
+                 for r in self.rules if r.correct]
+        return " or ".join(spans)
+
 
 @dataclass(frozen=True)
 class Ordering(Question):
@@ -328,8 +354,11 @@ class Ordering(Question):
         ]
         if in_place == n:
             return self._feedback(1.0, f"All {n} items are in the right order.")
-        headline = f"{in_place} of {n} items are in the right place."
+        headline = f"{in_place} of {n} items {_are(in_place)} in the right place."
         return self._feedback(good / pairs, headline, details)
+
+    def answer_text(self) -> str:
+        return " → ".join(self.items)
 
 
 @dataclass(frozen=True)
@@ -377,7 +406,11 @@ class Matching(Question):
         n = len(expected)
         if len(good) == n:
             return self._feedback(1.0, f"All {n} matches are right.")
-        return self._feedback(len(good) / n, f"{len(good)} of {n} matches are right.", details)
+        headline = f"{len(good)} of {n} matches {_are(len(good))} right."
+        return self._feedback(len(good) / n, headline, details)
+
+    def answer_text(self) -> str:
+        return "; ".join(f"{left} → {right}" for left, right in self.pairs)
 
 
 @dataclass(frozen=True)
@@ -396,10 +429,11 @@ class TextAnswer(Question):
             a, b = (given, text) if match_case else (given.lower(), text.lower())
             ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
             if a == b or (fuzzy < 1.0 and ratio >= fuzzy):
-                if correct:
-                    return self._feedback(1.0, "That is right.", [fb])
-                return self._feedback(0.0, "That is not the answer.", [fb])
-        return self._feedback(0.0, "That is not the answer.", [self.feedback_default])
+                return self._feedback(1.0 if correct else 0.0, "", [fb])
+        return self._feedback(0.0, "", [self.feedback_default])
+
+    def answer_text(self) -> str:
+        return "; ".join(text for text, correct, *_ in self.answers if correct)
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -31,9 +31,17 @@ class QuestionRecord:
 
     attempts: int = 0
     solved: bool = False
+    """Answered correctly before the answer was shown ("Show answer"): learnt, not copied."""
     last_score: float = 0.0
     best_score: float = 0.0
     updated: str = ""
+    revealed: bool = False
+    """The learner pressed "Show answer" before solving it; later right answers do not count."""
+
+    @property
+    def shown(self) -> bool:
+        """The answer was shown to a learner who had not found it: counted apart from correct."""
+        return self.revealed and not self.solved
 
 
 def _record_from(raw: Any) -> QuestionRecord | None:
@@ -47,6 +55,7 @@ def _record_from(raw: Any) -> QuestionRecord | None:
             last_score=float(raw.get("last_score", 0.0)),
             best_score=float(raw.get("best_score", 0.0)),
             updated=str(raw.get("updated", "")),
+            revealed=bool(raw.get("revealed", False)),
         )
     except (TypeError, ValueError):
         return None
@@ -60,6 +69,8 @@ class BankSummary:
     attempted: int
     correct: int
     total: int
+    shown: int = 0
+    """Questions whose answer was shown before the learner found it (not counted as correct)."""
 
 
 class ProgressStore:
@@ -153,6 +164,28 @@ class ProgressStore:
             return self._record(bank, question_id, correct, score)
 
     def _record(self, bank: str, question_id: str, correct: bool, score: float) -> QuestionRecord:
+        data, questions, rec = self._entry(bank, question_id)
+        rec.attempts += 1
+        # A right answer typed after "Show answer" is copied, not found: it is not `solved`.
+        rec.solved = rec.solved or (correct and not rec.revealed)
+        rec.last_score = round(float(score), 4)
+        rec.best_score = max(rec.best_score, rec.last_score)
+        return self._save(data, questions, question_id, rec)
+
+    def reveal(self, bank: str, question_id: str) -> QuestionRecord:
+        """Note that the learner asked for the answer ("Show answer"): not an attempt.
+
+        Once solved, showing the answer changes nothing (it was found first); before, the
+        question is kept as `revealed`, and a right answer after it no longer counts as solved.
+        """
+        with self._locked():
+            data, questions, rec = self._entry(bank, question_id)
+            rec.revealed = rec.revealed or not rec.solved
+            return self._save(data, questions, question_id, rec)
+
+    def _entry(self, bank: str, question_id: str
+               ) -> tuple[dict[str, Any], dict[str, Any], QuestionRecord]:
+        """The file's data, the bank's questions and one question's record (new if absent)."""
         data = self._read()
         entry = data["banks"].get(bank)
         if not isinstance(entry, dict):
@@ -160,11 +193,10 @@ class ProgressStore:
         questions = entry.get("questions")
         if not isinstance(questions, dict):
             questions = entry["questions"] = {}
-        rec = _record_from(questions.get(question_id)) or QuestionRecord()
-        rec.attempts += 1
-        rec.solved = rec.solved or correct
-        rec.last_score = round(float(score), 4)
-        rec.best_score = max(rec.best_score, rec.last_score)
+        return data, questions, _record_from(questions.get(question_id)) or QuestionRecord()
+
+    def _save(self, data: dict[str, Any], questions: dict[str, Any], question_id: str,
+              rec: QuestionRecord) -> QuestionRecord:
         rec.updated = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         questions[question_id] = asdict(rec)
         self._write(data)
@@ -189,6 +221,7 @@ class ProgressStore:
             attempted=sum(r.attempts > 0 for r in mine),
             correct=sum(r.solved for r in mine),
             total=len(question_ids),
+            shown=sum(r.shown for r in mine),
         )
 
     def reset(self, bank: str | None = None) -> None:

@@ -9,11 +9,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
 from defence_course.quiz.banks import bank_paths, load_quiz
+from defence_course.quiz.classprogress import (
+    ClassProgressError,
+    default_learner_name,
+    export_file_name,
+    export_progress,
+    export_summary,
+)
 from defence_course.quiz.model import (
     Feedback,
     Matching,
@@ -25,10 +33,11 @@ from defence_course.quiz.model import (
     QuizError,
     QuizResponseError,
     SingleChoice,
+    Source,
     TextAnswer,
     TrueFalse,
 )
-from defence_course.quiz.progress import ProgressStore, default_progress_path
+from defence_course.quiz.progress import ProgressStore, QuestionRecord, default_progress_path
 
 __all__ = ["build_progress", "build_quiz", "load_quiz", "show_progress", "show_quiz"]
 
@@ -82,6 +91,12 @@ _SOURCE = string.Template(
     "$title</a></p>"
 )
 _INFO = string.Template('<p role="alert"><strong>\u2139 Note:</strong> $text</p>')
+_ANSWER = string.Template(
+    '<p class="dc-verdict" role="alert"><strong>\u2139 The answer:</strong> $text</p>')
+_NEXT = string.Template('<p class="dc-next">$text</p>')
+# After a wrong try the learner sees the note on what they chose, not the explanation, which
+# usually names the answer (issue 11): it comes after a right answer, a second try, or this button.
+TRY_AGAIN = "Try again; the explanation comes after a right answer or a second try, or press Show answer."
 
 
 def _text_html(text: str) -> str:
@@ -89,20 +104,37 @@ def _text_html(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def render_feedback(feedback: Feedback) -> str:
-    """Feedback as escaped HTML: verdict (icon + words), details, explanation and source."""
+def render_feedback(feedback: Feedback, *, reveal: bool = True, note: str = "") -> str:
+    """Feedback as escaped HTML: verdict (icon + words), details, then (if `reveal`) the
+    explanation and source, else a line saying how to get them; `note` says how input was read."""
     state = "correct" if feedback.correct else "partial" if feedback.score > 0 else "wrong"
     parts = [_VERDICT.substitute(verdict=html.escape(feedback.verdict),
                                  headline=_text_html(feedback.headline))]
-    if feedback.details:
-        items = "".join(_ITEM.substitute(text=_text_html(d)) for d in feedback.details)
+    details = (note, *feedback.details) if note else feedback.details
+    if details:
+        items = "".join(_ITEM.substitute(text=_text_html(d)) for d in details)
         parts.append(_LIST.substitute(items=items))
-    if feedback.explanation:
-        parts.append(_EXPLANATION.substitute(text=_text_html(feedback.explanation)))
-    if feedback.source is not None:
-        parts.append(_SOURCE.substitute(url=html.escape(feedback.source.url, quote=True),
-                                        title=html.escape(feedback.source.title)))
+    if reveal:
+        parts.append(_explained(feedback.explanation, feedback.source))
+    elif not feedback.correct:
+        parts.append(_NEXT.substitute(text=html.escape(TRY_AGAIN)))
     return _BOX.substitute(state=state, colour=_BORDER[state], body="".join(parts))
+
+
+def _explained(explanation: str, source: Source | None) -> str:
+    """The explanation and its source link: last in the feedback, so the link comes after it."""
+    parts = [_EXPLANATION.substitute(text=_text_html(explanation))] if explanation else []
+    if source is not None:
+        parts.append(_SOURCE.substitute(url=html.escape(source.url, quote=True),
+                                        title=html.escape(source.title)))
+    return "".join(parts)
+
+
+def render_answer(question: Question) -> str:
+    """What "Show answer" shows: the right answer in words, its explanation and source."""
+    body = _ANSWER.substitute(text=_text_html(question.answer_text()))
+    return _BOX.substitute(state="info", colour=_BORDER["info"],
+                           body=body + _explained(question.explanation, question.source))
 
 
 def render_prompt(question: Question, number: int) -> str:
@@ -135,21 +167,54 @@ def render_info(text: str) -> str:
                            body=_INFO.substitute(text=_text_html(text)))
 
 
-def _parse_number(text: str) -> float:
-    """Read what a learner typed: '2.5', '2,5', '1 000', '-3e2' (a unit at the end is ignored)."""
-    cleaned = text.strip().replace("\u00a0", " ")
-    match = re.match(r"^([-+]?[\d\s.,]*\d(?:[eE][-+]?\d+)?)", cleaned)
+# How a typed number is read (issue 11: "2,035" was read as 2.035). Strict: a form that could
+# mean two numbers is read one documented way and the feedback says what was understood.
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+_TYPED = re.compile(r"^(?P<sign>[-+\u2212]?)(?P<body>[\d.,\s]*\d)(?P<exp>[eE][-+]?\d+)?\s*(?P<rest>.*)$")
+_NUMBER_FORMS: list[tuple[re.Pattern[str], Callable[[str], str]]] = [
+    (re.compile(r"^\d+(\.\d+)?$|^\.\d+$"), lambda b: b),                   # 2035, 2.5, .5
+    (re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"), lambda b: b.replace(",", "")),  # 2,035
+    (re.compile(r"^[1-9]\d{0,2}( \d{3})+(\.\d+)?$"), lambda b: b.replace(" ", "")),  # 2 035
+    (re.compile(r"^[1-9]\d{0,2}( \d{3})+,\d+$"),                            # 1 234,5
+     lambda b: b.replace(" ", "").replace(",", ".")),
+    (re.compile(r"^[1-9]\d{0,2}(\.\d{3})+,\d+$"),                          # 1.234,5
+     lambda b: b.replace(".", "").replace(",", ".")),
+    (re.compile(r"^\d+,\d+$"), lambda b: b.replace(",", ".")),                # 2,5
+]
+
+
+def _unit_words(text: str) -> str:
+    return re.sub(r"[()\s]+", " ", text).strip().lower()
+
+
+def _parse_number(text: str, unit: str = "") -> float:
+    """Read a typed number: '2.5', '2,5', '2,035', '2 035', '1.5%' (when the unit is a percent).
+
+    A comma followed by exactly three digits groups thousands ('2,035' is 2035); any other
+    comma is a decimal comma ('2,5', '0,035'). After the number only the question's own unit
+    may follow ('%' when it is a percentage); anything else is refused with a message.
+    """
+    match = _TYPED.match(_SPACES.sub(" ", text.strip()))
     if not match:
         raise QuizResponseError("type a number first, for example 2.5")
-    number = match.group(1).replace(" ", "")
-    if "," in number and "." not in number and number.count(",") == 1:
-        number = number.replace(",", ".")
-    number = number.replace(",", "")
-    try:
-        return float(number)
-    except ValueError:
-        raise QuizResponseError(f"{text.strip()!r} is not a number; type digits, e.g. 2.5") \
-            from None
+    body = match.group("body").strip()
+    number = next((read(body) for form, read in _NUMBER_FORMS if form.match(body)), None)
+    if number is None:
+        raise QuizResponseError(f"{text.strip()!r} cannot be read as one number: use digits with "
+                                "one decimal point (2035 or 2.5), and commas only between "
+                                "thousands (2,035)")
+    rest, wanted = _unit_words(match.group("rest")), _unit_words(unit)
+    if rest and rest != wanted and not (rest == "%" and wanted.startswith("%")):
+        given = f" (the unit, {unit}, is given beside the box)" if unit else ""
+        raise QuizResponseError(f"type only the number: {match.group('rest')!r} is not "
+                                f"understood{given}")
+    sign = "-" if match.group("sign") in ("-", "\u2212") else ""
+    return float(sign + number + (match.group("exp") or ""))
+
+
+def _plain_number(value: float) -> str:
+    """2035.0 as '2035', 2.5 as '2.5': how the feedback says what was understood."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.12g}"
 
 
 # --------------------------------------------------------------------------- one question
@@ -168,30 +233,42 @@ class QuestionView:
     controls: list[widgets.Widget]
     read: Callable[[], Any]
     inputs: AnswerControls
-    on_result: Callable[[QuestionView, Feedback], None] | None = None
+    reveal: widgets.Button
+    on_result: Callable[[QuestionView, Feedback | None], None] | None = None
     last: Feedback | None = field(default=None)
 
     def click(self) -> None:
         """Press 'Check answer' from Python (tests, benchmarks)."""
         self.check.click()
 
+    def show_answer(self) -> None:
+        """Press 'Show answer' from Python (tests)."""
+        self.reveal.click()
+
     def respond(self, response: Any) -> None:
         """Set the controls to an API-style response (the same shapes `Quiz.answer` takes)."""
         self.inputs.set(response)
 
 
-def _status_text(attempts: int, solved: bool) -> str:
-    if not attempts:
+def _status_text(rec: QuestionRecord | None) -> str:
+    """Attempts and standing; when the latest try was wrong after an earlier right one, says so,
+    so a new "Not quite" never sits beside an unexplained "answered correctly" (issue 11)."""
+    if rec is None or not (rec.attempts or rec.revealed):
         return "Not tried yet."
-    plural = "s" if attempts != 1 else ""
-    return f"{attempts} attempt{plural} · " + ("✔ answered correctly" if solved
-                                                else "not answered correctly yet")
+    parts = [f"{rec.attempts} attempt{'s' if rec.attempts != 1 else ''}"] if rec.attempts else []
+    if rec.solved and rec.last_score < 1.0:
+        parts.append("latest try not right, ✔ answered correctly on an earlier try")
+    elif rec.solved:
+        parts.append("✔ answered correctly")
+    elif rec.revealed:
+        parts.append("answer shown (not counted as correct)")
+    else:
+        parts.append("not answered correctly yet")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 _WIDE = widgets.Layout(width="auto")
-# JupyterLab takes a bare arrow key on a closed list for its own shortcuts (ipywidgets #3912),
-# so tell keyboard users the keys that work everywhere.
-_LIST_KEYS = "Keyboard: Tab to a list, Alt+Down to open it, arrows and Enter to choose."
 
 
 class AnswerControls:
@@ -224,6 +301,13 @@ class AnswerControls:
     def set(self, response: Any) -> None:  # pragma: no cover - abstract
         """Set the inputs to a response of the shape `Quiz.answer` takes."""
         raise NotImplementedError
+
+    def understood(self, _response: Any) -> str:
+        """How typed input was read, when that is not plain to see (empty for clicked answers)."""
+        return ""
+
+    def on_submit(self, _callback: Callable[[], None]) -> None:
+        """Call `callback` when the learner presses Enter in an answer box (boxes only)."""
 
 
 class ChoiceControls(AnswerControls):
@@ -287,68 +371,129 @@ class EntryControls(AnswerControls):
     def read(self) -> Any:
         if not self.entry.value.strip():
             raise QuizResponseError("type an answer first")
-        return _parse_number(self.entry.value) if self.is_number else self.entry.value
+        if not self.is_number:
+            return self.entry.value
+        return _parse_number(self.entry.value, self.question.unit)  # type: ignore[attr-defined]
 
     def set(self, response: Any) -> None:
         self.entry.value = str(response)
 
+    def understood(self, response: Any) -> str:
+        typed = self.entry.value.strip()
+        if not self.is_number or typed == _plain_number(response):
+            return ""
+        return f"You typed {typed}, read as {_plain_number(response)}."
+
+    def on_submit(self, callback: Callable[[], None]) -> None:
+        """Enter in the box checks the answer (issue 11), as the Check button does.
+
+        ipywidgets' text view sends {"event": "submit"} on Enter; `Text.on_submit` is deprecated,
+        so the message is taken directly. The value may arrive just after it (as after a click):
+        build_question's late-value grading covers that.
+        """
+        def handle(_widget: widgets.Widget, content: dict[str, Any], _buffers: Any) -> None:
+            if content.get("event") == "submit":
+                callback()
+
+        self.entry.on_msg(handle)
+
 
 class OrderingControls(AnswerControls):
-    """Ordering: one list per position; picking an item swaps it with the one it replaces."""
+    """Ordering: one row per position, the item then Move up / Move down (Tab, Space, Enter).
+
+    Dropdowns needed arrow keys, and a bare arrow on a closed list moves JupyterLab to the next
+    cell (ipywidgets #3912). The buttons belong to positions: "Move up" on position 3 swaps
+    items 3 and 2, and the keyboard focus stays where it was.
+    """
 
     def build(self) -> None:
-        start = self.question.choices()  # type: ignore[attr-defined]
-        self.controls = [widgets.Dropdown(options=start, value=item, description=f"Position {i}",
-                                          style={"description_width": "initial"}, layout=_WIDE)
-                         for i, item in enumerate(start, start=1)]
-        self._busy = False
-        for dropdown in self.controls:
-            dropdown.observe(self._swap, names="value")
-        hint = widgets.Label("Set each position; the item you pick swaps places with the one "
-                             f"it replaces. Position 1 comes first. {_LIST_KEYS}")
-        self.children = [hint, *self.controls]
+        self.order = list(self.question.choices())  # type: ignore[attr-defined]
+        n = len(self.order)
+        self.labels = [widgets.Label() for _ in self.order]
+        rows: list[widgets.Widget] = []
+        self.moves: list[tuple[widgets.Button, int, int]] = []
+        for i, label in enumerate(self.labels):
+            cells: list[widgets.Widget] = []
+            for word, j in (("up", i - 1), ("down", i + 1)):
+                if not 0 <= j < n:  # nothing to move past: a gap keeps the columns aligned
+                    gap = widgets.Box()
+                    gap.add_class("dc-move-gap")
+                    cells.append(gap)
+                    continue
+                button = widgets.Button(description=f"Move {word}")
+                button.on_click(lambda _b, i=i, j=j: self.swap(i, j))
+                self.moves.append((button, i, j))
+                cells.append(button)
+            buttons = widgets.HBox(cells)  # the two move together when a narrow row wraps
+            buttons.add_class("dc-move-buttons")
+            row = widgets.HBox([label, buttons])  # narrow: the item, its buttons under it
+            row.add_class("dc-order-row")
+            rows.append(row)
+        self.controls = [button for button, _, _ in self.moves]
+        hint = widgets.Label("Put the items in order, position 1 first: Tab to a Move up or "
+                             "Move down button and press Space or Enter.")
+        self.children = [hint, *rows]
+        self._show()
 
-    def _swap(self, change: dict[str, Any]) -> None:
-        """Keep a permutation: the item chosen moves here, the old one takes its place."""
-        if self._busy:
-            return
-        self._busy = True
-        try:
-            for other in self.controls:
-                if other is not change["owner"] and other.value == change["new"]:
-                    other.value = change["old"]
-        finally:
-            self._busy = False
+    def swap(self, i: int, j: int) -> None:
+        """Swap the items at positions i and j (what one Move button does)."""
+        self.order[i], self.order[j] = self.order[j], self.order[i]
+        self._show()
+
+    def _show(self) -> None:
+        for i, (label, item) in enumerate(zip(self.labels, self.order, strict=True), start=1):
+            label.value = f"{i}. {item}"
+        for button, i, j in self.moves:
+            button.tooltip = f"Move “{self.order[i]}” {'up' if j < i else 'down'}"
 
     def read(self) -> Any:
-        return [d.value for d in self.controls]
+        return list(self.order)
 
     def set(self, response: Any) -> None:
-        for dropdown, item in zip(self.controls, response, strict=True):
-            dropdown.value = item
+        if sorted(response) != sorted(self.order):
+            raise QuizResponseError("put every item exactly once")
+        self.order = list(response)
+        self._show()
 
 
 class MatchingControls(AnswerControls):
-    """Matching: one list of right-hand options per left item."""
+    """Matching: one group of options per left item, each option a Tab stop chosen with Space.
+
+    A dropdown needed arrow keys (see OrderingControls). Each group's title says "choose"
+    until one of its options is chosen.
+    """
 
     def build(self) -> None:
         question: Any = self.question
-        options: list[tuple[str, Any]] = [("— choose —", None)]
-        options += [(text, text) for text in question.choices()]
-        self.controls = [widgets.Dropdown(options=options, value=None, description=left,
-                                          style={"description_width": "initial"}, layout=_WIDE)
-                         for left in question.lefts()]
-        hint = widgets.Label(f"Choose the match for each item. {_LIST_KEYS}")
+        self.lefts = question.lefts()
+        self.controls = []
+        for index, left in enumerate(self.lefts):
+            group = widgets.RadioButtons(options=question.choices(), value=None, layout=_WIDE,
+                                         description=self._title(left, None),
+                                         tooltip=f"The match for {left}",
+                                         style={"description_width": "initial"})
+            group.add_class("dc-match")
+            group.add_class(f"dc-match-{index}")
+            group.observe(lambda change, left=left: self._retitle(change, left), names="value")
+            self.controls.append(group)
+        hint = widgets.Label("Choose the match for each item: Tab to an option, Space to choose.")
         self.children = [hint, *self.controls]
 
+    @staticmethod
+    def _title(left: str, chosen: str | None) -> str:
+        return f"{left}: choose its match" if chosen is None else f"{left}:"
+
+    def _retitle(self, change: dict[str, Any], left: str) -> None:
+        change["owner"].description = self._title(left, change["new"])
+
     def read(self) -> Any:
-        if any(d.value is None for d in self.controls):
+        if any(group.value is None for group in self.controls):
             raise QuizResponseError("choose a match for every item first")
-        return {d.description: d.value for d in self.controls}
+        return {left: group.value for left, group in zip(self.lefts, self.controls, strict=True)}
 
     def set(self, response: Any) -> None:
-        for dropdown in self.controls:
-            dropdown.value = response.get(dropdown.description)
+        for left, group in zip(self.lefts, self.controls, strict=True):
+            group.value = response.get(left)
 
 
 CONTROLS: dict[type[Question], type[AnswerControls]] = {
@@ -372,56 +517,96 @@ def answer_controls(question: Question) -> AnswerControls:
 LATE_VALUE_WINDOW_S = 5.0
 
 
-def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
-                   on_result: Callable[[QuestionView, Feedback], None] | None = None
+def _question_view(quiz: Quiz, question: Question, number: int, store: ProgressStore,
+                   on_result: Callable[[QuestionView, Feedback | None], None] | None
                    ) -> QuestionView:
-    """Widgets for one question; the Check button grades kernel-side and saves the attempt."""
+    """Lay out one question: prompt, answer controls, Check / Show answer, status, feedback."""
     prompt = _html_widget(quiz, render_prompt(question, number))
     inputs = answer_controls(question)
-    controls, children, read = inputs.controls, inputs.children, inputs.read
     # No `icon`: ipywidgets draws it as a Font Awesome glyph from the Private Use Area, which
     # browsers put into the button's accessible name (" Check answer").
     check = widgets.Button(description="Check answer", button_style="primary",
                            tooltip=f"Check your answer to question {number}")
     check.add_class("dc-check")
-    rec = store.results(quiz.name).get(question.id)
-    status = widgets.Label(_status_text(rec.attempts, rec.solved) if rec else _status_text(0, False))
+    reveal = widgets.Button(description="Show answer",
+                            tooltip=f"Show the answer to question {number} and why "
+                                    "(kept in your progress as shown, not as correct)")
+    reveal.add_class("dc-reveal")
+    status = widgets.Label(_status_text(store.results(quiz.name).get(question.id)))
     status.add_class("dc-status")
     feedback = _html_widget(quiz)
     feedback.add_class("dc-feedback")
-    box = widgets.VBox([prompt, *children, widgets.HBox([check, status]), feedback])
-    box.add_class("dc-question")
-    box.add_class(f"dc-type-{question.type}")
-    box.add_class(f"dc-q-{question.id}")
-    view = QuestionView(question, number, box, check, feedback, status, controls, read, inputs,
-                        on_result)
+    actions = widgets.HBox([check, reveal, status])
+    actions.add_class("dc-actions")
+    box = widgets.VBox([prompt, *inputs.children, actions, feedback])
+    for name in ("dc-question", f"dc-type-{question.type}", f"dc-q-{question.id}"):
+        box.add_class(name)
+    return QuestionView(question, number, box, check, feedback, status, inputs.controls,
+                        inputs.read, inputs, reveal, on_result)
 
-    graded: dict[str, Any] = {"response": None, "at": float("-inf"), "late": False}
 
-    def grade(*, late: bool) -> None:
+class _Grading:
+    """What the buttons and the answer box of one question do: grade, reveal, save, redraw."""
+
+    def __init__(self, quiz: Quiz, view: QuestionView, store: ProgressStore) -> None:
+        self.bank, self.view, self.store = quiz.name, view, store
+        self.question = view.question
+        # The last graded response, when, and whether it came late (see on_late_value).
+        self.response: Any = None
+        self.at = float("-inf")
+        self.late = False
+
+    def grade(self, *, late: bool) -> None:
+        view = self.view
         try:
             response = view.read()
-            result = question.grade(response)
+            result = self.question.grade(response)
         except QuizResponseError as error:
             if not late:  # e.g. "type an answer first": a value may still be on its way
-                graded.update(response=None, at=time.monotonic(), late=False)
-                feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
+                self.response, self.at, self.late = None, time.monotonic(), False
+                view.feedback.value = render_info(str(error)[:1].upper() + str(error)[1:] + ".")
             return
-        recent = time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S
-        if not late and graded["late"] and recent and response == graded["response"]:
+        recent = time.monotonic() - self.at < LATE_VALUE_WINDOW_S
+        if not late and self.late and recent and response == self.response:
             return  # the late value was graded a moment ago: do not count the same answer twice
-        graded.update(response=response, at=time.monotonic(), late=late)
+        self.response, self.at, self.late = response, time.monotonic(), late
         view.last = result
-        saved = store.record(quiz.name, question.id, result.correct, result.score)
-        status.value = _status_text(saved.attempts, saved.solved)
-        feedback.value = render_feedback(result)
+        saved = self.store.record(self.bank, self.question.id, result.correct, result.score)
+        view.status.value = _status_text(saved)
+        # The reveal policy (docs/quiz-format.md): the explanation after a right answer, after a
+        # second try, or once the answer was shown or found before; else only the chosen note.
+        explain = result.correct or saved.solved or saved.revealed or saved.attempts >= 2
+        view.feedback.value = render_feedback(result, reveal=explain,
+                                              note=view.inputs.understood(response))
         if view.on_result is not None:
             view.on_result(view, result)
 
-    def on_check(_button: widgets.Button | None = None) -> None:
-        grade(late=False)
+    def on_check(self, _button: widgets.Button | None = None) -> None:
+        self.grade(late=False)
 
-    def on_late_value(_change: dict[str, Any]) -> None:
+    def on_reveal(self, _button: widgets.Button | None = None) -> None:
+        saved = self.store.reveal(self.bank, self.question.id)
+        self.view.status.value = _status_text(saved)
+        self.view.feedback.value = render_answer(self.question)
+        if self.view.on_result is not None:
+            self.view.on_result(self.view, None)
+
+    def on_enter(self) -> None:
+        """Enter in the answer box: ipywidgets sends it before the box's new value, always.
+
+        So an unchanged answer here is the old value, with the new one on its way: wait for it
+        (on_late_value grades it) instead of counting the old answer a second time.
+        """
+        try:
+            stale = self.view.read() == self.response
+        except QuizResponseError:
+            stale = False
+        if stale:
+            self.at, self.late = time.monotonic(), False
+        else:
+            self.grade(late=False)
+
+    def on_late_value(self, _change: dict[str, Any]) -> None:
         """Grade a typed answer that reached the kernel just after its Check click.
 
         Why: ipywidgets holds a model's update back while an earlier one is in flight, but sends
@@ -429,18 +614,27 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
         the click first (graded with the old value), then 2035. The feedback must match what the
         learner sees in the box when they clicked.
         """
-        if time.monotonic() - graded["at"] < LATE_VALUE_WINDOW_S:
+        if time.monotonic() - self.at < LATE_VALUE_WINDOW_S:
             try:
-                changed = view.read() != graded["response"]
+                changed = self.view.read() != self.response
             except QuizResponseError:
                 return
             if changed:
-                grade(late=True)
+                self.grade(late=True)
 
-    check.on_click(on_check)
-    if inputs.typed:
-        for control in controls:
-            control.observe(on_late_value, names="value")
+
+def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
+                   on_result: Callable[[QuestionView, Feedback | None], None] | None = None
+                   ) -> QuestionView:
+    """Widgets for one question; the Check button grades kernel-side and saves the attempt."""
+    view = _question_view(quiz, question, number, store, on_result)
+    grading = _Grading(quiz, view, store)
+    view.check.on_click(grading.on_check)
+    view.reveal.on_click(grading.on_reveal)
+    view.inputs.on_submit(grading.on_enter)
+    if view.inputs.typed:
+        for control in view.controls:
+            control.observe(grading.on_late_value, names="value")
     return view
 
 
@@ -476,8 +670,10 @@ class QuizView:
     def refresh(self) -> None:
         """Recount attempted/correct from the progress file and show any pending notice."""
         summary = self.store.summary(self.quiz.name, [q.id for q in self.quiz.questions])
+        shown = f" · {summary.shown} answer{'s' if summary.shown != 1 else ''} shown" \
+            if summary.shown else ""
         self.score.value = (f"{self.quiz.title}: {summary.attempted} of {summary.total} "
-                            f"attempted · {summary.correct} correct")
+                            f"attempted · {summary.correct} correct{shown}")
         notices = self.store.take_notices()
         if notices:
             self.notice.value = render_info(" ".join(notices))
@@ -550,8 +746,10 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
                                   description=quiz.title, bar_style="success",
                                   style={"description_width": "20em"},
                                   layout=widgets.Layout(width="36em"))
+        shown = f" · {summary.shown} answer{'s' if summary.shown != 1 else ''} shown" \
+            if summary.shown else ""
         words = widgets.Label(f"{summary.correct} of {summary.total} correct · "
-                              f"{summary.attempted} attempted")
+                              f"{summary.attempted} attempted{shown}")
         row = widgets.HBox([bar, words])
         row.add_class("dc-progress-row")
         rows.append(row)
@@ -562,8 +760,41 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
         notice = widgets.HTML(render_info(" ".join(notices)))
         notice.add_class("dc-notice")
         rows.insert(1, notice)
-    box = widgets.VBox([*rows, quiz_style()])
+    # "Answer shown" counts apart from correct: see the reveal policy in docs/quiz-format.md.
+    where = widgets.Label(f"Your results are kept in {store.path}, on this computer only. To "
+                          "start over from no results, delete that file (or run "
+                          "defence_course.quiz.progress.ProgressStore().reset()).")
+    where.add_class("dc-progress-reset")
+    box = widgets.VBox([*rows, where, export_widget(store), quiz_style()])
     box.add_class("dc-progress")
+    return box
+
+
+def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.VBox:
+    """A name box and a button that write the progress export (as `defence-course progress
+    export`, through the same code) beside the lesson, and say where; nothing is sent."""
+    name = widgets.Text(value=default_learner_name(), description="Your name",
+                        placeholder="as your instructor knows you",
+                        tooltip="The name written into the export, for your instructor")
+    button = widgets.Button(description="Export my progress",
+                            tooltip="Write your quiz counts to a file beside this notebook")
+    button.add_class("dc-export")
+    message = widgets.HTML("")
+    message.add_class("dc-export-message")
+
+    def on_export(_button: widgets.Button | None = None) -> None:
+        target = (folder or Path.cwd()) / export_file_name(name.value)
+        try:
+            export = export_progress(target, name.value, store=store)
+        except ClassProgressError as error:
+            message.value = render_info(str(error))
+            return
+        message.value = render_info(f"Saved {target.resolve()} (beside this notebook): "
+                                    f"{export_summary(export)}")
+
+    button.on_click(on_export)
+    box = widgets.VBox([widgets.HBox([name, button]), message])
+    box.add_class("dc-export-box")
     return box
 
 
