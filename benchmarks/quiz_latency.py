@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO))
 import nbformat  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from defence_course.quiz import load_quiz  # noqa: E402
 from tests.browser.jlab import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -73,11 +74,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def q1_answers() -> list[str]:
+    """A wrong and the right option of lesson 00's q1, read from its bank (edits cannot break this)."""
+    question = load_quiz("00-start-here").question("q1")
+    wrong = next(o.text for o in question.options if not o.correct)
+    right = next(o.text for o in question.options if o.correct)
+    return [wrong, right]
+
+
 def measure(page: Page, clicks: int) -> tuple[list[float], list[float]]:
     panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     anchor: list[float] = []
     quiz: list[float] = []
-    answers = ["Ursula von der Leyen", "Kaja Kallas"]
+    answers = q1_answers()
     verdicts = ["Not quite", "Correct"]
     q1 = notebook(page).locator(".dc-q-q1")
     for i in range(clicks + 2):  # two warm-up rounds are dropped

@@ -65,6 +65,19 @@ class JupyterLab:
         """URL of a file in the lab UI; `reset` drops any saved workspace (old open tabs)."""
         return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
+    def set_user_settings(self, plugin: str, values: dict[str, object]) -> None:
+        """Replace a plugin's user settings (as Settings > Advanced would); `{}` restores defaults.
+
+        Pages opened afterwards read them; the test's own home keeps them, not the user's."""
+        request = urllib.request.Request(
+            f"{self.url}/lab/api/settings/{plugin}", method="PUT",
+            data=json.dumps({"raw": json.dumps(values)}).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            if reply.status != 204:
+                raise RuntimeError(f"JupyterLab refused the {plugin} settings: HTTP {reply.status}")
+
     def log(self) -> str:
         """The server's log so far (for failure messages)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")

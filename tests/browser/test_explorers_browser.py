@@ -30,6 +30,7 @@ from tests.browser.jlab import (
     run_command,
     wait_idle,
 )
+from tests.browser.tables import DATE, TABLE_CELLS, table_problems
 from tests.quiz.test_contrast import NON_TEXT_MIN, TEXT_MIN, contrast
 
 SHOTS = os.environ.get("DEFENCE_COURSE_SCREENSHOTS")
@@ -72,19 +73,6 @@ TOGGLES = """(box) => {
                 background: bg, text: flat(parse(s.color), bg)};
     });
 }"""
-# Each table cell: its alignment, wrapping, text and how many lines its text takes.
-TABLE_CELLS = """(table) => {
-    const head = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
-    return [...table.querySelectorAll('tbody tr')].flatMap(tr => [...tr.children].map((td, i) => {
-        const range = document.createRange();
-        range.selectNodeContents(td);
-        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-        return {column: head[i], tag: td.tagName, text: td.textContent.trim(),
-                align: getComputedStyle(td).textAlign, lines: tops.size};
-    }));
-}"""
-
-
 def hexed(rgb: list[int]) -> str:
     return "#" + "".join(f"{v:02x}" for v in rgb)
 
@@ -219,22 +207,6 @@ OVERFLOW = """(box) => {
 }"""
 
 
-NUMBER = re.compile(r"-?[\d.,]+|True|False")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def table_problems(cells: list[dict[str, Any]], label: str) -> list[str]:
-    """Text cells not left-aligned, a missing value shown as NaN, a date on two lines."""
-    problems = [f"{label}: {c['column']} shows {c['text']}" for c in cells
-                if c["text"] in ("NaN", "NaT", "<NA>", "None")]
-    problems += [f"{label}: text cell aligned {c['align']}: {c['text'][:30]!r}" for c in cells
-                 if c["tag"] == "TD" and c["text"] and not NUMBER.fullmatch(c["text"])
-                 and not DATE.fullmatch(c["text"]) and c["align"] != "left"]
-    problems += [f"{label}: date on {c['lines']} lines: {c['text']}" for c in cells
-                 if DATE.fullmatch(c["text"]) and c["lines"] != 1]
-    return problems
-
-
 def explorer_problems(box: Locator, label: str) -> list[str]:
     """Cut readouts, controls past the edge, a chosen toggle hard to tell apart, untidy tables."""
     problems = [f"{label}: past the edge: {part}" for part in box.evaluate(OVERFLOW)]
@@ -268,41 +240,3 @@ def test_every_explorer_reads_at_both_widths_in_both_themes(
     prefix = Path(lesson).stem[:2]
     named = [(prefix + "-" + re.sub(r"\W+", "-", call).strip("-"), box) for call, box in boxes]
     assert in_each_view(page, named, explorer_problems) == []
-
-
-LESSONS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "lessons").glob("0*.ipynb"))
-SCROLLER = ".jp-WindowedPanel-outer"
-
-
-def every_table_problem(page: Page, label: str) -> tuple[int, list[str]]:
-    """Scroll the whole notebook (JupyterLab draws cells lazily) and check each table drawn."""
-    scroller = notebook(page).locator(SCROLLER).first
-    seen: set[str] = set()
-    problems: list[str] = []
-    scroller.evaluate("s => { s.scrollTop = 0; }")
-    while True:
-        for table in notebook(page).locator(".jp-OutputArea-output table").all():
-            cells = table.evaluate(TABLE_CELLS)
-            key = "|".join(c["text"] for c in cells[:12])
-            if key not in seen:
-                seen.add(key)
-                problems += table_problems(cells, f"{label}, table {len(seen)}")
-        moved = scroller.evaluate("s => { const before = s.scrollTop; s.scrollTop += s.clientHeight;"
-                                  " return s.scrollTop > before; }")
-        if not moved:
-            return len(seen), problems
-        page.wait_for_timeout(150)  # let JupyterLab draw the cells scrolled into view (no assertion)
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_every_lesson_table_is_left_aligned_unwrapped_and_blank_for_nan(
-    lab_page: Any, jupyterlab: JupyterLab, lesson: str
-) -> None:
-    page: Page = lab_page
-    page.set_viewport_size({"width": 800, "height": 1000})
-    open_notebook(page, jupyterlab, f"lessons/{lesson}")
-    restart_and_run_all(page)
-    count, problems = every_table_problem(page, lesson)
-    assert count >= 1, f"{lesson}: no table found (the check saw nothing)"
-    assert problems == []

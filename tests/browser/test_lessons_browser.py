@@ -1,27 +1,50 @@
-"""Every lesson, as a learner runs it: in real JupyterLab, restart and run all, no errors, widgets."""
+"""Every lesson, as a learner runs it: in real JupyterLab in a narrow (800 px) window, restart and run
+all, no errors, widgets drawn, and every table in the course's table view (tests/browser/tables.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.jlab import REPO, JupyterLab, error_outputs, open_notebook, restart_and_run_all, widgets
+from tests.browser.tables import every_table_problem, table_problems
 
 LESSONS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "lessons").glob("*.ipynb"))
 
 
+@pytest.fixture(scope="module")
+def every_cell_drawn(jupyterlab: JupyterLab) -> Iterator[None]:
+    """JupyterLab draws every cell, not only those near the viewport, while this module runs: the
+    error and table checks then see the whole lesson without scrolling it (8 s per lesson)."""
+    tracker = "@jupyterlab/notebook-extension:tracker"
+    jupyterlab.set_user_settings(tracker, {"windowingMode": "none"})
+    yield
+    jupyterlab.set_user_settings(tracker, {})
+
+
 @pytest.mark.browser
+@pytest.mark.usefixtures("every_cell_drawn")
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lesson_runs_clean_in_jupyterlab_and_shows_widgets(
     lab_page: object, jupyterlab: JupyterLab, lesson: str
 ) -> None:
-    open_notebook(lab_page, jupyterlab, lesson)  # type: ignore[arg-type]
-    restart_and_run_all(lab_page)  # type: ignore[arg-type]
-    assert error_outputs(lab_page) == [], f"{lesson} shows errors or warnings to the learner"  # type: ignore[arg-type]
-    rendered = widgets(lab_page)  # type: ignore[arg-type]
+    page: Page = lab_page  # type: ignore[assignment]
+    page.set_viewport_size({"width": 800, "height": 1000})  # a laptop's half screen: the narrow case
+    open_notebook(page, jupyterlab, lesson)
+    restart_and_run_all(page)
+    assert error_outputs(page) == [], f"{lesson} shows errors or warnings to the learner"
+    rendered = widgets(page)
     rendered.first.wait_for(timeout=30_000)
     assert rendered.count() >= 1, f"{lesson}: no ipywidget rendered"
+    # One run serves both checks (each lesson's run costs 10-30 s in the browser).
+    cells = len(nbformat.read(REPO / lesson, as_version=4).cells)
+    count, problems = every_table_problem(page, lesson, cells)
+    assert count >= 1, f"{lesson}: no table found (the check saw nothing)"
+    assert problems == []
 
 
 def test_every_lesson_is_collected() -> None:
@@ -50,3 +73,16 @@ def test_harness_reports_errors_and_warnings(lab_page: object, jupyterlab: Jupyt
     errors = "\n".join(error_outputs(lab_page))  # type: ignore[arg-type]
     assert "shown to the learner" in errors
     assert "ZeroDivisionError" in errors
+
+
+def test_the_table_check_can_fail() -> None:
+    """A NaN cell, right-aligned text and a date on two lines are each reported."""
+    cells = [
+        {"column": "note", "tag": "TD", "text": "NaN", "align": "left", "lines": 1},
+        {"column": "event", "tag": "TD", "text": "Summit in The Hague", "align": "right", "lines": 1},
+        {"column": "date", "tag": "TD", "text": "2025-06-23", "align": "left", "lines": 2},
+        {"column": "pct", "tag": "TD", "text": "2.01", "align": "right", "lines": 1},
+    ]
+    problems = table_problems(cells, "t")
+    assert problems == ["t: note shows NaN", "t: text cell aligned right: 'Summit in The Hague'",
+                        "t: date on 2 lines: 2025-06-23"]

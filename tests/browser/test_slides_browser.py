@@ -34,6 +34,14 @@ ACTIVE_INDEX = """() => [...document.querySelectorAll('.reveal .jp-Cell')]
     .findIndex(c => c.classList.contains('jp-mod-active'))"""
 BUSY = """() => [...document.querySelectorAll('.reveal .jp-InputPrompt')]
     .some(p => p.textContent.includes('*'))"""
+# True once the active cell has moved from `before` and then held still, idle, for 500 ms: under load
+# RISE can move on in two steps (a markdown cell, then the code cell after it), and a key pressed
+# between them skips a cell (CI once ran past the plot cell to the next slide).
+SETTLED = f"""([before]) => {{
+    const at = ({ACTIVE_INDEX})(), busy = ({BUSY})(), now = performance.now(), s = window.__dcSettle;
+    if (!s || s.at !== at || busy) {{ window.__dcSettle = {{at, since: now}}; return false; }}
+    return at !== before && now - s.since > 500;
+}}"""
 
 
 def slides_url(lab: JupyterLab, path: str) -> str:
@@ -62,19 +70,20 @@ def run_up_to(page: Page, target: int) -> None:
         if before >= target:
             break
         page.keyboard.press("Shift+Enter")
-        page.wait_for_function(f"() => ({ACTIVE_INDEX})() !== {before} && !({BUSY})()")
+        page.wait_for_function(SETTLED, arg=[before], polling=100)
     assert active_cell(page) == target, f"RISE moved past cell {target} to {active_cell(page)}"
     page.keyboard.press("Control+Enter")  # run in place: the slide stays, with the cell's output
     page.wait_for_function(f"() => !({BUSY})()")
 
 
-def open_slides(page: Page, lab: JupyterLab) -> list[str]:
-    """Open LESSON as slides; return the list that collects every request to another server."""
+def open_slides(page: Page, lab: JupyterLab, path: str = LESSON,
+                title: str = "04 · Did the pressure work?") -> list[str]:
+    """Open `path` as slides; return the list that collects every request to another server."""
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((lab.url, "data:", "blob:"))
             else outside.append(r.url))
-    page.goto(slides_url(lab, LESSON))
-    expect(current_slide(page)).to_contain_text("04 · Did the pressure work?", timeout=60_000)
+    page.goto(slides_url(lab, path))
+    expect(current_slide(page)).to_contain_text(title, timeout=60_000)
     return outside
 
 
@@ -99,6 +108,11 @@ def test_a_lesson_opens_as_slides_moves_on_and_shows_a_plot_run_live(
     expect(plot).to_be_visible(timeout=30_000)
     expect(current_slide(lab_page)).to_contain_text("Trump's first term ran from 2017")
     assert lab_page.locator(".reveal [data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    # The quiz cell ran on its way (slides cannot show the widget yet: see the xfail below); its
+    # output says what it is and where it works, not ipywidgets' repr.
+    quiz_output = lab_page.locator(".reveal .jp-Cell").nth(QUIZ_CELL).locator(".jp-OutputArea-output")
+    expect(quiz_output).to_contain_text("[Quiz 04 · Did the pressure work?, question 1. Interactive: run it")
+    expect(quiz_output).not_to_contain_text("VBox(")
     keep(lab_page, tmp_path, "3-plot")
     assert outside == [], "the slides fetched from outside the course's server"
 
@@ -106,16 +120,24 @@ def test_a_lesson_opens_as_slides_moves_on_and_shows_a_plot_run_live(
 @pytest.mark.browser
 @pytest.mark.xfail(
     reason="jupyterlab-rise 0.43.1 cannot load the ipywidgets 8 manager (its own JupyterLab 4.3 lacks "
-    "@jupyterlab/console; jupyterlab-contrib/rise#119, #126): a quiz shows as VBox(...) text on slides. "
+    "@jupyterlab/console; jupyterlab-contrib/rise#119, #126): a quiz shows its plain text on slides. "
     "docs/instructor-guide.md says to answer quizzes in the notebook view; update it when this passes.",
     strict=True,
 )
 def test_a_quiz_run_on_a_slide_shows_its_widget(
     lab_page: Page, jupyterlab: JupyterLab, tmp_path: Path
 ) -> None:
-    open_slides(lab_page, jupyterlab)
+    # A two-cell deck, not the lesson: running lesson 04 up to its quiz cost 40 s for a known failure.
+    deck = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A quiz on a slide", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_code_cell('from defence_course.quiz import show_quiz\n\n'
+                                  'show_quiz("04-did-the-pressure-work", "q1")'),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nbformat.write(deck, jupyterlab.root / "quiz-slide.ipynb")
+    open_slides(lab_page, jupyterlab, "quiz-slide.ipynb", "A quiz on a slide")
     current_slide(lab_page).locator(".jp-Cell").first.click()
-    run_up_to(lab_page, QUIZ_CELL)
+    run_up_to(lab_page, 1)
     keep(lab_page, tmp_path, "4-quiz")
+    expect(current_slide(lab_page)).to_contain_text("[Quiz 04 · Did the pressure work?, question 1.")
     quiz = current_slide(lab_page).locator(".dc-question.dc-q-q1")
-    expect(quiz).to_be_visible(timeout=30_000)
+    expect(quiz).to_be_visible(timeout=15_000)

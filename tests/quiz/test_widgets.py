@@ -216,10 +216,12 @@ def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
 
 def test_show_quiz_displays(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[object] = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("defence_course.quiz.widgets.show_widget",
+                        lambda widget, what: shown.append((widget, what)))
     assert show_quiz(START, "q1") is None
     assert len(shown) == 1
-    assert isinstance(shown[0], widgets.VBox)
+    assert isinstance(shown[0][0], widgets.VBox)
+    assert shown[0][1] == "Quiz 00 · Start here, question 1"
 
 
 def test_typed_answer_is_sent_once_before_the_click(store: ProgressStore) -> None:

@@ -18,9 +18,9 @@ from string import Template
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import display
 
 from defence_course.atomic import atomic_write
+from defence_course.display import show_widget
 from defence_course.errors import DefenceCourseError
 from defence_course.paths import ARGUMENTS_ENV, arguments_dir
 
@@ -296,4 +296,4 @@ def build_argument(name: str = "06-a-new-alignment", claims: tuple[str, ...] = D
 
 def argument_builder(name: str = "06-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
     """Show the structured-argument form in a notebook (the one call a lesson makes)."""
-    display(build_argument(name, claims).widget)
+    show_widget(build_argument(name, claims).widget, "Form: your argument, claim by claim")

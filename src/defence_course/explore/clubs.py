@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from defence_course.data import load
+from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, replace_table, say
 
 __all__ = ["CountryCard", "YearExplorer", "build_country_card", "build_year_explorer",
@@ -61,9 +62,7 @@ def build_year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> YearExplorer
 
 def year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> None:
     """Show the year explorer in the notebook: move the slider and the table follows."""
-    from IPython.display import display
-
-    display(build_year_explorer(clubs_in).box)
+    show_widget(build_year_explorer(clubs_in).box, "Explorer: the clubs in a chosen year")
 
 
 @dataclass
@@ -99,6 +98,4 @@ def build_country_card(membership: pd.DataFrame | None = None) -> CountryCard:
 
 def country_explorer() -> None:
     """Show the country card in the notebook."""
-    from IPython.display import display
-
-    display(build_country_card().box)
+    show_widget(build_country_card().box, "Explorer: one country's memberships")

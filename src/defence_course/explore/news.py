@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from defence_course.data import load
+from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, replace_table, say
 
 __all__ = ["ClaimsExplorer", "EventExplorer", "build_claims_explorer", "build_event_explorer",
@@ -97,9 +98,7 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
 
 def event_explorer() -> None:
     """Show lesson 01's timeline explorer in the notebook."""
-    from IPython.display import display
-
-    display(build_event_explorer().box)
+    show_widget(build_event_explorer().box, "Explorer: events by date")
 
 
 @dataclass
@@ -138,6 +137,4 @@ def build_claims_explorer(claims: pd.DataFrame | None = None) -> ClaimsExplorer:
 
 def claims_explorer() -> None:
     """Show lesson 01's claims filter in the notebook."""
-    from IPython.display import display
-
-    display(build_claims_explorer().box)
+    show_widget(build_claims_explorer().box, "Explorer: the report's claims and their sources")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from defence_course.data import load
+from defence_course.display import show_widget
 from defence_course.explore.style import png
 from defence_course.plotting import OKABE_ITO
 
@@ -211,6 +212,4 @@ def build_timeline() -> TimelineExplorer:
 
 def partnership_timeline() -> None:
     """Show the interactive timeline in the notebook (lesson 05)."""
-    from IPython.display import display
-
-    display(build_timeline().box)
+    show_widget(build_timeline().box, "Explorer: the partnerships timeline")

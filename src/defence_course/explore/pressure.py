@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import display
 
 from defence_course.data import load
+from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer
 
 # Hague Summit Declaration, 25 June 2025: "at least 3.5% of GDP annually ... by 2035" for core defence.
@@ -194,4 +195,4 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
 
 def gap_explorer(country: str = "Canada") -> None:
     """Show the what-if explorer for lesson 04, starting on `country`."""
-    display(build_gap_explorer(country=country))
+    show_widget(build_gap_explorer(country=country), "Explorer: an Ally's gap to a spending target")

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from defence_course.data import load
+from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, png, say
 
 if TYPE_CHECKING:
@@ -148,6 +149,4 @@ def build_spending_explorer(long: pd.DataFrame | None = None) -> SpendingExplore
 
 def spending_explorer() -> None:
     """Show lesson 03's explorer in the notebook."""
-    from IPython.display import display
-
-    display(build_spending_explorer().box)
+    show_widget(build_spending_explorer().box, "Explorer: spending by country and year")

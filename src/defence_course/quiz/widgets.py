@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from defence_course.display import show_widget
 from defence_course.quiz.banks import bank_paths, load_quiz
 from defence_course.quiz.classprogress import (
     ClassProgressError,
@@ -702,9 +703,8 @@ def build_quiz(bank: str, question_id: str | None = None, *,
     notice.add_class("dc-notice")
     views: list[QuestionView] = []
     quiz_view = QuizView(quiz, widgets.VBox(), score, notice, views, store)
-    numbers = {q.id: i for i, q in enumerate(quiz.questions, start=1)}
     for question in chosen:
-        views.append(build_question(quiz, question, numbers[question.id], store,
+        views.append(build_question(quiz, question, _number(quiz, question.id), store,
                                     on_result=lambda _v, _f: quiz_view.refresh()))
     # One question sits inside a lesson: its own status line says attempts and correctness, and
     # a bank total repeated after every such question would be clutter (show_progress has it).
@@ -721,9 +721,14 @@ def show_quiz(bank: str, question_id: str | None = None) -> None:
     `show_quiz("03-who-pays")` shows lessons/quizzes/03-who-pays.yaml; `show_quiz("03-who-pays",
     "q2")` shows only q2, so a question can sit right after the cell it is about.
     """
-    from IPython.display import display
+    view = build_quiz(bank, question_id)
+    which = "" if question_id is None else f", question {_number(view.quiz, question_id)}"
+    show_widget(view.widget, f"Quiz {view.quiz.title}{which}")
 
-    display(build_quiz(bank, question_id).widget)
+
+def _number(quiz: Quiz, question_id: str) -> int:
+    """A question's number as the learner sees it (its place in the bank)."""
+    return [q.id for q in quiz.questions].index(question_id) + 1
 
 
 # --------------------------------------------------------------------------- progress overview
@@ -800,6 +805,4 @@ def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.V
 
 def show_progress() -> None:
     """Show every lesson's quiz results in one widget (a bar per lesson)."""
-    from IPython.display import display
-
-    display(build_progress())
+    show_widget(build_progress(), "Your quiz progress")
