@@ -50,6 +50,20 @@ CLIPPED = """(selector) => [...document.querySelectorAll(selector)]
     .filter(e => e.textContent.trim() && e.children.length <= 1)
     .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
     .map(e => e.textContent.trim().slice(0, 60))"""
+# Radio options whose button is not beside the first line of their words (ipywidgets 8 floats the
+# input after the words: when they wrapped, the button sat on the second line, under the first).
+RADIOS_OFF_FIRST_LINE = """(selector) => [...document.querySelectorAll(selector + ' .widget-radio-box label')]
+    .map(label => {
+        const input = label.querySelector('input');
+        const words = [...label.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+        if (!input || !words) return label.textContent.trim().slice(0, 60) + ' (no button or words)';
+        const range = document.createRange();
+        range.selectNodeContents(words);
+        const first = range.getClientRects()[0], button = input.getBoundingClientRect();
+        const middle = (button.top + button.bottom) / 2;
+        const beside = middle >= first.top && middle <= first.bottom && button.right <= first.left;
+        return beside ? null : label.textContent.trim().slice(0, 60);
+    }).filter(Boolean)"""
 NARROW = {"width": 900, "height": 3600}
 # Every control a keyboard user should reach, in reading (DOM) order.
 CONTROLS = """(quiz) => [...quiz.querySelectorAll('input, select, button, a[href], textarea')]
@@ -164,6 +178,8 @@ def assert_nothing_clipped(page: Page) -> None:
     """Hints, labels and counts wrap instead of losing their ends (WCAG 1.4.10)."""
     clipped = page.evaluate(CLIPPED, f"{QUIZ} *, {PROGRESS} *")
     assert clipped == [], f"text cut off at {page.viewport_size}: {clipped}"
+    misplaced = page.evaluate(RADIOS_OFF_FIRST_LINE, QUIZ)
+    assert misplaced == [], f"radio buttons not beside their words at {page.viewport_size}: {misplaced}"
 
 
 def rgb_hex(css: str) -> str:
