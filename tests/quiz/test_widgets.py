@@ -489,3 +489,38 @@ def test_questions_are_numbered_in_the_order_lessons_show_them() -> None:
             shown = [q for b, q in calls if b == bank]
             order = [q.id for q in load_quiz(bank).questions]
             assert shown == sorted(shown, key=order.index), (text.name, shown)
+
+
+def _q1_options() -> tuple[str, str, str]:
+    """Two wrong options and the right one of lesson 00's q1 (a single choice), from its bank."""
+    question = load_quiz(START).question("q1")
+    wrong = [o.text for o in question.options if not o.correct]
+    return wrong[0], wrong[1], next(o.text for o in question.options if o.correct)
+
+
+def test_a_choice_arriving_just_after_a_click_that_repeated_the_last_answer_is_graded(
+    store: ProgressStore,
+) -> None:
+    """Regression (CI, keyboard test under load): 'pick the right option, Check' reached the kernel
+    as the click first, graded with the wrong option picked before, then the new choice."""
+    wrong, _, right = _q1_options()
+    view = build_quiz(START, "q1", store=store).view("q1")
+    radio = view.controls[0]
+    radio.value = wrong
+    view.click()
+    view.click()  # the click for the right option overtakes it...
+    radio.value = right  # ...and the choice arrives a moment later
+    assert "✔ Correct" in view.feedback.value
+    assert store.results(START)["q1"].solved
+
+
+def test_a_new_choice_after_a_click_on_a_new_answer_waits_for_its_own_click(store: ProgressStore) -> None:
+    """Picking again right after checking is the learner's next answer: not graded until Check."""
+    wrong, other, _ = _q1_options()
+    view = build_quiz(START, "q1", store=store).view("q1")
+    radio = view.controls[0]
+    radio.value = wrong
+    view.click()
+    radio.value = other
+    assert store.results(START)["q1"].attempts == 1
+    assert "✘" in view.feedback.value

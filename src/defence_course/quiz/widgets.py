@@ -556,6 +556,7 @@ class _Grading:
         self.response: Any = None
         self.at = float("-inf")
         self.late = False
+        self.repeated = False  # the last click graded the answer graded before it
 
     def grade(self, *, late: bool) -> None:
         view = self.view
@@ -570,6 +571,7 @@ class _Grading:
         recent = time.monotonic() - self.at < LATE_VALUE_WINDOW_S
         if not late and self.late and recent and response == self.response:
             return  # the late value was graded a moment ago: do not count the same answer twice
+        self.repeated = not late and response == self.response
         self.response, self.at, self.late = response, time.monotonic(), late
         view.last = result
         saved = self.store.record(self.bank, self.question.id, result.correct, result.score)
@@ -608,14 +610,19 @@ class _Grading:
             self.grade(late=False)
 
     def on_late_value(self, _change: dict[str, Any]) -> None:
-        """Grade a typed answer that reached the kernel just after its Check click.
+        """Grade an answer that reached the kernel just after its Check click.
 
         Why: ipywidgets holds a model's update back while an earlier one is in flight, but sends
         a button click at once, so under load "type 2035, click Check" can reach the kernel as
         the click first (graded with the old value), then 2035. The feedback must match what the
-        learner sees in the box when they clicked.
+        learner sees when they clicked. Choices too (CI saw "pick the right option, Check" graded
+        as the wrong option picked before): for them only after a click that graded the same
+        answer again, which is what a click that overtook its choice looks like.
         """
-        if time.monotonic() - self.at < LATE_VALUE_WINDOW_S:
+        # A clicked choice (radio, box, list) changed after a click that graded a new answer is
+        # the learner's next answer, not a late one: it waits for its own click.
+        expected = self.view.inputs.typed or self.repeated
+        if expected and time.monotonic() - self.at < LATE_VALUE_WINDOW_S:
             try:
                 changed = self.view.read() != self.response
             except QuizResponseError:
@@ -633,9 +640,8 @@ def build_question(quiz: Quiz, question: Question, number: int, store: ProgressS
     view.check.on_click(grading.on_check)
     view.reveal.on_click(grading.on_reveal)
     view.inputs.on_submit(grading.on_enter)
-    if view.inputs.typed:
-        for control in view.controls:
-            control.observe(grading.on_late_value, names="value")
+    for control in view.controls:
+        control.observe(grading.on_late_value, names="value")
     return view
 
 
