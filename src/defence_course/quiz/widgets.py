@@ -513,8 +513,8 @@ def answer_controls(question: Question) -> AnswerControls:
     return cls(question)
 
 
-# How long after a Check click a typed value that arrives is taken as the one the learner
-# clicked for (see on_late_value in build_question).
+# How long after a Check click an answer that arrives is taken as the one the learner clicked
+# for (see _Grading.on_late_value).
 LATE_VALUE_WINDOW_S = 5.0
 
 
