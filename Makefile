@@ -83,11 +83,10 @@ bench: $(STAMP)
 # The MyST Markdown files in text/ are the sources of the lessons and solutions (docs/editing-lessons.md);
 # the .ipynb learners open are generated from them, without outputs, and tests/test_text_sources.py
 # fails when a pair is out of sync. Every text/lessons/*.md and text/solutions/*.md is converted (by
-# jupytext, keeping the ids of unchanged cells), so a new lesson needs no change here. Exercises are
-# generated from the solutions last.
+# jupytext, keeping the ids of unchanged cells; text/ is only read), so a new lesson needs no change
+# here. The same command then generates the exercises from the solutions.
 notebooks: $(STAMP)
-	$(BIN)/python -m tests.text_sources write
-	$(BIN)/defence-course make-exercises
+	$(BIN)/defence-course make-notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -1,9 +1,10 @@
 """Every place that states a lesson's minutes agrees with the lesson, and every class plan adds up.
 
-The lesson's header (`**Teaching:** N min · **Exercises:** M min` in text/lessons/NN-slug.md) is the
-source; README.md, lesson 00's table and the instructor guide's session table repeat it, and the
-guide's 50- and 75-minute plans must spend exactly 50 and 75 minutes in class while accounting for
-every minute of the lesson and of its exercise (in class or as homework).
+The lesson's front matter (`teaching:` and `exercises:` in text/lessons/NN-slug.md, read by
+defence_course.authoring.notebooks, which shows them under the lesson's title) is the source;
+README.md, lesson 00's table and the instructor guide's session table repeat it, and the guide's 50-
+and 75-minute plans must spend exactly 50 and 75 minutes in class while accounting for every minute
+of the lesson and of its exercise (in class or as homework).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from defence_course.authoring.notebooks import lesson_metadata
+
 REPO = Path(__file__).resolve().parents[1]
-HEADER = re.compile(r"^\*\*Teaching:\*\* (\d+) min.*?\*\*Exercises:\*\* (?:(\d+) min|none)", re.MULTILINE)
 SLUG = re.compile(r"`(?:lessons/)?(\d\d-[a-z0-9-]+?)(?:\.ipynb)?`")
 PLAN_HEADING = re.compile(r"^### (\d\d) · .*\(lesson (\d+) min \+ exercise (\d+) min\)$", re.MULTILINE)
 SESSIONS = (50, 75)
@@ -25,12 +27,11 @@ Minutes = dict[str, tuple[int, int]]
 
 
 def lesson_minutes(root: Path = REPO) -> Minutes:
-    """Each lesson's (teaching, exercise) minutes, from the header of its text source."""
+    """Each lesson's (teaching, exercise) minutes, from the front matter of its text source."""
     found = {}
     for md in sorted((root / "text" / "lessons").glob("*.md")):
-        match = HEADER.search(md.read_text(encoding="utf-8"))
-        assert match, f"{md.name}: no '**Teaching:** N min · **Exercises:** M min' line"
-        found[md.stem] = (int(match.group(1)), int(match.group(2) or 0))
+        meta = lesson_metadata(md)
+        found[md.stem] = (meta.teaching, meta.exercises)
     return found
 
 
@@ -163,13 +164,16 @@ def test_every_lesson_has_a_50_and_a_75_minute_plan_that_adds_up() -> None:
 
 
 def test_the_table_check_fails_on_a_lesson_whose_minutes_changed(tmp_path: Path) -> None:
-    """As before this test: lesson 04's header said 50 + 20 while README and the guide said 50 + 40."""
+    """As before this test: lesson 04 said 50 + 20 while README and the guide said 50 + 40."""
     (tmp_path / "text" / "lessons").mkdir(parents=True)
     for md in (REPO / "text" / "lessons").glob("*.md"):
         (tmp_path / "text" / "lessons" / md.name).write_text(md.read_text("utf-8"), "utf-8")
     lesson = tmp_path / "text" / "lessons" / "04-did-the-pressure-work.md"
-    old_header = "**Teaching:** 50 min · **Exercises:** 20 min"
-    lesson.write_text(HEADER.sub(old_header, lesson.read_text("utf-8"), count=1), "utf-8")
+    text = lesson.read_text("utf-8")
+    assert "\nteaching: 70\n" in text
+    assert "\nexercises: 40\n" in text
+    lesson.write_text(text.replace("\nteaching: 70\n", "\nteaching: 50\n", 1)
+                      .replace("\nexercises: 40\n", "\nexercises: 20\n", 1), "utf-8")
     readme, changed = table_minutes((REPO / "README.md").read_text("utf-8")), lesson_minutes(tmp_path)
     assert {slug for slug in changed if changed[slug] != readme[slug]} == {"04-did-the-pressure-work"}
     assert "plan 04 states (70, 40) minutes, the lesson says (50, 20)" in plan_problems(_guide(), changed)

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.text_sources import note_text
+from defence_course.authoring.notebooks import note_text
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = Path("lessons") / "00-start-here.ipynb"
@@ -74,6 +74,6 @@ def test_a_run_and_saved_lesson_takes_the_update(course: Path, tmp_path: Path, w
     assert "<<<<<<<" not in merged_text
     merged = nbformat.reads(merged_text, as_version=4)
     nbformat.validate(merged)
-    assert any(c.source == note_text() for c in merged.cells), "the update reached the learner"
+    assert any(c.source == note_text(REPO) for c in merged.cells), "the update reached the learner"
     assert any(c.get("outputs") for c in merged.cells if c.cell_type == "code"), "the learner's run is kept"
     assert git(learner, "status", "--porcelain") == ""

@@ -9,32 +9,40 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from defence_course.authoring.release import audit
-from tests import text_sources
-from tests.text_sources import (
+from defence_course.authoring import notebooks as text_sources
+from defence_course.authoring.notebooks import (
+    KERNELSPEC,
     NOTE_FILE,
     NOTE_MARK,
+    LessonFormatError,
     Pair,
-    generate,
+    lesson_metadata,
     note_problems,
     note_text,
     out_of_sync,
     pairs,
-    sync_notes,
     untexted_notebooks,
     write_all,
 )
+from defence_course.authoring.notebooks import generate as generate_in
+from defence_course.authoring.release import audit
+from defence_course.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
 
+def generate(pair: Pair) -> str:
+    """What the builder makes of a pair, with the course's restart note."""
+    return generate_in(pair, REPO)
+
+
 def test_every_lesson_and_solution_has_a_text_source() -> None:
-    assert untexted_notebooks() == [], "write a text/<folder>/NAME.md for it (docs/editing-lessons.md)"
-    assert {p.text.parent.name for p in pairs()} == {"lessons", "solutions"}
+    assert untexted_notebooks(REPO) == [], "write a text/<folder>/NAME.md for it (docs/editing-lessons.md)"
+    assert {p.text.parent.name for p in pairs(REPO)} == {"lessons", "solutions"}
 
 
 def test_every_notebook_is_in_sync_with_its_text_source() -> None:
-    assert out_of_sync() == []
+    assert out_of_sync(REPO) == []
 
 
 @pytest.fixture
@@ -96,7 +104,7 @@ def test_regenerating_keeps_the_ids_of_unchanged_cells(course: Path) -> None:
 
 def test_solution_text_sources_keep_the_metadata_exercises_need() -> None:
     """make-exercises and the grader find written answers by their cell metadata: it must survive."""
-    for pair in pairs():
+    for pair in pairs(REPO):
         if pair.text.parent.name != "solutions":
             continue
         notebook = nbformat.reads(generate(pair), as_version=4)
@@ -106,20 +114,82 @@ def test_solution_text_sources_keep_the_metadata_exercises_need() -> None:
         assert "# BEGIN SOLUTION" in pair.text.read_text("utf-8")
 
 
-def test_make_notebooks_regenerates_every_text_source_then_the_exercises() -> None:
+def test_make_notebooks_runs_the_one_command() -> None:
     dry_run = subprocess.run(["make", "-n", "notebooks"], cwd=REPO, capture_output=True, text=True,
                              check=True).stdout
-    assert "tests.text_sources write" in dry_run
-    assert dry_run.index("tests.text_sources write") < dry_run.index("make-exercises")
+    assert "defence-course make-notebooks" in dry_run
 
 
 def test_the_command_line_check_fails_on_a_stale_pair(course: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    assert text_sources.main(["x", "check"], course) == 0
+    assert main(["make-notebooks", "--check", "--course", str(course)]) == 0
     md = course / "text" / "lessons" / "00-start-here.md"
     md.write_text(md.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-    assert text_sources.main(["x", "check"], course) == 1
+    assert main(["make-notebooks", "--check", "--course", str(course)]) == 1
     assert "differs from text/lessons/00-start-here.md" in capsys.readouterr().out
+
+
+def _snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_make_notebooks_only_reads_text(course: Path) -> None:
+    """The builder writes notebooks, never text/ (it used to rewrite the sources' restart notes)."""
+    lesson = course / "text" / "lessons" / "00-start-here.md"
+    lesson.write_text(lesson.read_text("utf-8").replace("Restart Kernel and Run All\n> Cells",
+                                                        "Run All\n> Cells"), "utf-8")
+    (course / "lessons" / "00-start-here.ipynb").unlink()
+    before = _snapshot(course / "text")
+    assert write_all(course) == [course / "lessons" / "00-start-here.ipynb"]
+    assert _snapshot(course / "text") == before
+    cells = nbformat.read(course / "lessons" / "00-start-here.ipynb", as_version=4).cells
+    assert any(c.source == note_text(course) for c in cells), "the note comes from the one file"
+
+
+def test_a_generated_notebook_stores_what_jupyterlab_writes(course: Path) -> None:
+    """Issue 21: the kernelspec's display name and a language_info block as JupyterLab writes
+    them, so an untouched lesson is not marked modified (tests/browser/test_reopen_browser.py)."""
+    for pair in pairs(course):
+        metadata = nbformat.reads(generate_in(pair, course), as_version=4).metadata
+        assert metadata["kernelspec"] == KERNELSPEC
+        assert metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
+        info = metadata["language_info"]
+        assert (info["name"], info["pygments_lexer"], info["codemirror_mode"]["name"]) == (
+            "python", "ipython3", "ipython")
+        assert info["version"].count(".") == 2
+        assert "jupytext" not in metadata
+        assert not set(metadata) & set(text_sources.LESSON_KEYS), "front matter is shown, not stored"
+
+
+# -- issue 18, item 8: a lesson's minutes, questions and objectives live in its front matter --
+
+
+def test_every_lesson_keeps_its_metadata_in_front_matter_and_shows_it() -> None:
+    for pair in pairs(REPO):
+        if pair.text.parent.name != "lessons":
+            continue
+        meta = lesson_metadata(pair.text)
+        assert meta.teaching > 0
+        assert len(meta.questions) >= 3
+        assert all(o.startswith("*") for o in meta.objectives), "objectives start with a verb in italics"
+        body = pair.text.read_text("utf-8").split("\n---\n", 1)[1]
+        assert "**Teaching:**" not in body, f"{pair.text}: the minutes belong in the front matter"
+        title = nbformat.read(pair.notebook, as_version=4).cells[0].source
+        assert meta.header() in title
+
+
+def test_a_lesson_without_or_with_wrong_front_matter_is_refused(course: Path) -> None:
+    lesson = course / "text" / "lessons" / "00-start-here.md"
+    text = lesson.read_text("utf-8")
+    for old, new, message in (("\nteaching: 25\n", "\nteaching: soon\n", "whole minutes"),
+                              ("\nquestions:\n", "\nquestion_list:\n", "`questions:` must be"),
+                              ("\nteaching: 25\n", "\n", "`teaching:` must be")):
+        assert old in text
+        lesson.write_text(text.replace(old, new, 1), "utf-8")
+        with pytest.raises(LessonFormatError, match=message):
+            lesson_metadata(lesson)
+        with pytest.raises(LessonFormatError, match=message):
+            write_all(course)
 
 
 def test_the_release_audit_refuses_solution_text_sources(tmp_path: Path) -> None:
@@ -148,11 +218,15 @@ kernelspec:
   display_name: Python 3
   language: python
   name: python3
+teaching: 10
+exercises: 0
+questions:
+- "What is a slide?"
+objectives:
+- "*Present* a lesson."
 ---
 
 # 09 · A title
-
-**Questions**
 
 +++
 
@@ -219,7 +293,7 @@ def test_lesson_cells_get_slide_types_from_the_headings(tmp_path: Path) -> None:
 
 def test_every_lesson_is_tagged_for_slides_and_no_solution_is() -> None:
     """Lessons are presented with RISE (docs/instructor-guide.md); solutions are worked, not shown."""
-    for pair in pairs():
+    for pair in pairs(REPO):
         notebook = nbformat.read(pair.notebook, as_version=4)
         tagged = [c for c in notebook.cells if "slideshow" in c.metadata]
         if pair.text.parent.name == "solutions":
@@ -237,8 +311,8 @@ def test_every_lesson_is_tagged_for_slides_and_no_solution_is() -> None:
 
 
 def test_every_lesson_and_exercise_has_the_one_restart_note_near_its_top() -> None:
-    assert note_problems() == []
-    note = note_text()
+    assert note_problems(REPO) == []
+    note = note_text(REPO)
     for text in ("Error displaying widget: model not found", "NameError",
                  "Restart Kernel and Run All"):
         assert text in note
@@ -248,16 +322,12 @@ def test_every_lesson_and_exercise_has_the_one_restart_note_near_its_top() -> No
         assert any(c.source == note for c in cells[:first_code]), f"{exercise.name}: no note above its code"
 
 
-def test_a_missing_edited_or_low_note_is_reported_and_make_notebooks_restores_it(course: Path) -> None:
-    """The check can fail: each way a note goes wrong is reported, and `write` puts the one text back."""
+def test_a_missing_or_low_note_is_reported(course: Path) -> None:
+    """The check can fail: each way a note goes wrong is reported (its text comes from NOTE_FILE)."""
     assert note_problems(course) == []
+    assert (course / NOTE_FILE).is_file()
     lesson = course / "text" / "lessons" / "00-start-here.md"
     original = lesson.read_text("utf-8")
-    lesson.write_text(original.replace("Restart Kernel and Run All\n> Cells", "Run All\n> Cells"), "utf-8")
-    assert note_problems(course) == [
-        f"text/lessons/00-start-here.md: its restart note differs from {NOTE_FILE}: run `make notebooks`"]
-    assert sync_notes(course) == [lesson]
-    assert lesson.read_text("utf-8") == original
     lesson.write_text(original.replace(NOTE_MARK, "+++"), "utf-8")
     assert "no restart note" in note_problems(course)[0]
     note_cell = f"{NOTE_MARK}\n\n{note_text(course)}\n\n"

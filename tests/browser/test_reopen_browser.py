@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from defence_course.authoring.notebooks import note_text
 from tests.browser.jlab import (
+    REPO,
     JupyterLab,
     notebook,
     open_notebook,
     restart_and_run_all,
     wait_idle,
 )
-from tests.text_sources import note_text
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -59,7 +61,7 @@ def test_a_saved_lesson_has_no_widget_state_and_reopening_is_explained(
     expect(note).to_contain_text(MODEL_NOT_FOUND)
     note.scroll_into_view_if_needed()
     assert "Restart Kernel and Run All" in " ".join((note.text_content() or "").split())
-    assert "Restart Kernel and Run All" in note_text()
+    assert "Restart Kernel and Run All" in note_text(REPO)
 
     # The one fix the note gives.
     restart_and_run_all(lab_page)
@@ -68,3 +70,15 @@ def test_a_saved_lesson_has_no_widget_state_and_reopening_is_explained(
     quiz_cell = panel.locator(".jp-CodeCell", has_text='show_quiz("00-start-here")').first
     quiz_cell.scroll_into_view_if_needed()
     expect(quiz_cell.locator(".dc-quiz").first).to_be_visible()
+
+
+@pytest.mark.browser
+def test_an_untouched_lesson_opens_unmodified(lab_page: Page, jupyterlab: JupyterLab) -> None:
+    """Issue 21: opening a lesson and starting its kernel changed nothing the learner did, so it
+    must not be marked modified (JupyterLab writes the kernel's spec and language into the
+    notebook's metadata when they differ from what is stored: the builder stores the same)."""
+    name = "lessons/00-start-here-untouched.ipynb"
+    shutil.copy(jupyterlab.root / "lessons" / "00-start-here.ipynb", jupyterlab.root / name)
+    open_notebook(lab_page, jupyterlab, name)
+    time.sleep(2)  # the kernel's info reply is applied just after the kernel is idle
+    expect(lab_page.locator(".jp-mod-current.jp-mod-dirty")).to_have_count(0)

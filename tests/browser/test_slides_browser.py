@@ -2,7 +2,7 @@
 
 The lecturer's path: open the lesson as a slideshow, move on, run each code cell on its slide with
 Shift+Enter (RISE runs it and moves on). The slide types come from the lesson's headings
-(tests/text_sources.py); nothing here is fetched from outside the server (the reveal.js theme's fonts
+(defence_course/authoring/notebooks.py); nothing here is fetched from outside the server (the reveal.js theme's fonts
 are served by the extension). Quizzes and explorers (ipywidgets) do not render on slides yet: see
 the xfail below and docs/instructor-guide.md.
 """

@@ -1,4 +1,5 @@
-"""`defence-course make-exercises` and `release`: generating exercises, building the learners' bundle."""
+"""`defence-course make-notebooks`, `make-exercises` and `release`: notebooks from text/, exercises
+from solutions, the learners' bundle."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from defence_course.paths import course_root
 
 
 def add_authoring_commands(subcommands: Any) -> None:
-    """Register `make-exercises` and `release`."""
+    """Register `make-notebooks`, `make-exercises` and `release`."""
+    notebooks = subcommands.add_parser(
+        "make-notebooks", help="regenerate lessons/ and solutions/ from text/, then exercises/",
+        description="Write lessons/NN-slug.ipynb and solutions/exNN-slug.ipynb from their MyST "
+                    "text sources in text/ (read, never written), without outputs and keeping "
+                    "the ids of unchanged cells, then the exercises as make-exercises does.")
+    notebooks.add_argument("--check", action="store_true",
+                           help="write nothing; exit 1 when a notebook differs from its text source")
+    notebooks.add_argument("--course", type=Path, default=None, help="the course folder")
+    notebooks.set_defaults(handler=_make_notebooks)
+
     make = subcommands.add_parser(
         "make-exercises", help="regenerate exercises/ from solutions/ and instructor/checks/",
         description="Write exercises/exNN-slug.ipynb (solutions stripped) and "
@@ -58,6 +69,19 @@ def _make_exercises(args: argparse.Namespace) -> int:
     if not changed:
         print("exercises are up to date")
     return 0
+
+
+def _make_notebooks(args: argparse.Namespace) -> int:
+    from defence_course.authoring.notebooks import problems, write_all
+
+    root = (args.course or course_root()).resolve()
+    if args.check:
+        found = problems(root)
+        print("\n".join(found) or "every notebook is in sync with its text source")
+        return 1 if found else 0
+    for path in write_all(root):
+        print(f"wrote {path.relative_to(root)}")
+    return _make_exercises(argparse.Namespace(course=root, check=False, names=[], no_verify=False))
 
 
 def _release(args: argparse.Namespace) -> int:
