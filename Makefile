@@ -67,11 +67,15 @@ lab: $(STAMP) $(LAB_SETTINGS)
 test: $(STAMP) $(LAB_SETTINGS) $(HUB_PROXY)
 	@# Fail fast on style before spending minutes on notebooks and the browser.
 	$(BIN)/ruff check .
+	@# Then types, strictly (pyproject.toml's [tool.mypy] names each exception and why): a minute
+	@# on a cold cache, seconds after.
+	$(BIN)/mypy
 	@# -n auto --dist loadfile: notebooks run in parallel, each notebook's cells on one worker.
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Measurements, not tests: each prints ratios against an anchor measured in the same run, because
 # absolute times on a shared machine mean little. The grading one installs nbgrader once into
@@ -89,4 +93,4 @@ notebooks: $(STAMP)
 	$(BIN)/defence-course make-notebooks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache node_modules

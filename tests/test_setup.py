@@ -28,6 +28,16 @@ def test_ci_runs_make_test() -> None:
     assert "make test" in REPO.joinpath(".ci", "run").read_text(encoding="utf-8")
 
 
+def test_make_test_checks_types_strictly_before_the_tests() -> None:
+    """Issue 18 item 5: mypy --strict runs in `make test` (after ruff, before pytest) and in
+    pre-commit, configured once in pyproject.toml."""
+    dry_run = subprocess.run(["make", "-n", "test"], cwd=REPO, capture_output=True, text=True,
+                             check=True).stdout
+    assert dry_run.index("ruff check") < dry_run.index("/mypy") < dry_run.index("pytest")
+    assert "strict = true" in REPO.joinpath("pyproject.toml").read_text(encoding="utf-8")
+    assert "entry: .venv/bin/mypy" in REPO.joinpath(".pre-commit-config.yaml").read_text("utf-8")
+
+
 def test_installed_environment_is_up_to_date_so_make_does_not_reinstall() -> None:
     """`make -q` exits 0 when the stamp is newer than pyproject.toml: a second run installs nothing."""
     if not (REPO / ".venv" / ".installed").exists():

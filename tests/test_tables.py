@@ -93,6 +93,17 @@ def test_multiindex_columns_fall_back_to_pandas_view() -> None:
     assert course_table_html(frame) == frame._repr_html_()
 
 
+@pytest.mark.parametrize("rows", [5, 30])
+def test_the_public_to_html_draws_what_pandas_own_view_draws(rows: int) -> None:
+    """tables.py draws through DataFrame.to_html, not pandas' private formatter classes: the
+    same table as pandas' notebook view, short or cut at display.max_rows (to min_rows)."""
+    frame = pd.DataFrame({"n": range(rows), "x": [0.5] * rows, "t": ["a"] * rows})
+    with pd.option_context("display.max_rows", 20, "display.min_rows", 6):
+        assert tables._pandas_html(frame, None, blanks=False) == frame._repr_html_()
+    with pd.option_context("display.notebook_repr_html", False):
+        assert course_table_html(frame) is None
+
+
 def test_outside_ipython_nothing_is_registered() -> None:
     use_course_tables()  # no shell under pytest: a no-op, not an error
     tables.reset_course_tables()

@@ -71,11 +71,11 @@ def atomic_write_many(files: dict[Path, str]) -> None:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(text.encode("utf-8"))
         _make_durable([tmp for tmp, _ in renames])
-        for tmp, path in renames:
-            os.replace(tmp, path)
+        for staged, path in renames:
+            os.replace(staged, path)
     except BaseException:
-        for tmp, _ in renames:
-            tmp.unlink(missing_ok=True)
+        for staged, _ in renames:
+            staged.unlink(missing_ok=True)
         raise
     for folder in dict.fromkeys(path.parent for _, path in renames):
         fsync_dir(folder)
@@ -101,7 +101,7 @@ def _syncfs(path: Path) -> bool:
         return False
     fd = os.open(path, os.O_RDONLY)
     try:
-        return libc.syncfs(fd) == 0
+        return bool(libc.syncfs(fd) == 0)
     finally:
         os.close(fd)
 

@@ -64,30 +64,39 @@ def _without_pd_na(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame.copy()
     for i in chosen:
         column = frame.iloc[:, i]
-        shown.isetitem(i, column.astype(object).where(column.notna(), np.nan))
+        shown.isetitem(i, column.astype(object).where(column.notna(), np.nan).to_numpy())
     return shown
 
 
-def _pandas_html(frame: pd.DataFrame, table_id: str) -> str:
-    """The table as pandas' notebook view draws it (display options honoured), blanks for NaN."""
-    import pandas as pd
-    from pandas.io.formats import format as fmt
+def _pandas_html(frame: pd.DataFrame, table_id: str | None, *, blanks: bool = True) -> str:
+    """The table as pandas' notebook view draws it (display options honoured), blanks for NaN.
 
-    formatter = fmt.DataFrameFormatter(
-        _without_pd_na(frame), na_rep="",
-        float_format=pd.get_option("display.float_format"), index_names=True, header=True,
-        index=True, bold_rows=True, escape=True, max_rows=pd.get_option("display.max_rows"),
-        min_rows=pd.get_option("display.min_rows"), max_cols=pd.get_option("display.max_columns"),
-        show_dimensions=pd.get_option("display.show_dimensions"), decimal=".")
-    return fmt.DataFrameRenderer(formatter).to_html(notebook=True, table_id=table_id)
+    Through the public `DataFrame.to_html`: pandas' own view (`_repr_html_`) uses its private
+    formatter classes, which a pandas release may change. As that view does, a table cut at
+    `display.max_rows` shows `display.min_rows` rows. Without `blanks`, pandas' view exactly.
+    """
+    import pandas as pd
+
+    rows, least = pd.get_option("display.max_rows"), pd.get_option("display.min_rows")
+    if rows and len(frame) > rows and least:
+        rows = min(least, rows)
+    shown = _without_pd_na(frame) if blanks else frame
+    html: str = shown.to_html(
+        na_rep="" if blanks else "NaN", float_format=pd.get_option("display.float_format"),
+        max_rows=rows, max_cols=pd.get_option("display.max_columns"),
+        show_dimensions=pd.get_option("display.show_dimensions"), notebook=True,
+        table_id=table_id)
+    return html
 
 
 def course_table_html(frame: pd.DataFrame) -> str | None:
     """The notebook view of `frame` with the course's alignment, wrapping and blank rules."""
     import pandas as pd
 
-    if not pd.get_option("display.notebook_repr_html") or frame.columns.nlevels > 1:
-        return frame._repr_html_()  # pandas' own view: nth-child rules cannot follow column groups
+    if not pd.get_option("display.notebook_repr_html"):
+        return None  # as pandas' own view: no HTML at all
+    if frame.columns.nlevels > 1:  # pandas' own view: nth-child rules cannot follow column groups
+        return _pandas_html(frame, None, blanks=False)
     table_id = f"dc-table-{next(_IDS)}"
     offset = frame.index.nlevels + 1  # nth-child counts the index cells, and is 1-based
     rules = [_INDEX.substitute(id=table_id)]

@@ -2,9 +2,9 @@
 
 The lecturer's path: open the lesson as a slideshow, move on, run each code cell on its slide with
 Shift+Enter (RISE runs it and moves on). The slide types come from the lesson's headings
-(defence_course/authoring/notebooks.py); nothing here is fetched from outside the server (the reveal.js theme's fonts
-are served by the extension). Quizzes and explorers (ipywidgets) do not render on slides yet: see
-the xfail below and docs/instructor-guide.md.
+(defence_course/authoring/notebooks.py); nothing here is fetched from outside the server (the
+reveal.js theme's fonts are served by the extension). Quizzes and explorers (ipywidgets) do not
+render on slides yet: see the xfail below and docs/instructor-guide.md.
 """
 
 from __future__ import annotations

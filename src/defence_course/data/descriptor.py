@@ -45,7 +45,7 @@ def _read_descriptor(path: Path, stamp: tuple[int, int]) -> dict[str, Any]:
             f"{display_path(path)}, line {error.lineno}: not valid JSON ({error.msg})."
         ) from None
     resources = package.get("resources") if isinstance(package, dict) else None
-    if not isinstance(resources, list) or not resources:
+    if not isinstance(package, dict) or not isinstance(resources, list) or not resources:
         raise DataPackageError(f"{display_path(path)} has no 'resources' list.")
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict):

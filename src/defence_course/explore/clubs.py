@@ -40,8 +40,9 @@ class YearExplorer:
         clubs = self.clubs_in(self.year.value)
         n_nato = clubs.loc[["in both", "NATO only"], "count"].sum()
         n_eu = clubs.loc[["in both", "EU only"], "count"].sum()
+        n_both = clubs.loc[["in both"], "count"].sum()
         say(self.summary, f"End of {self.year.value}: {n_nato} in NATO, {n_eu} in the EU, "
-                          f"{clubs.loc['in both', 'count']} in both.")
+                          f"{n_both} in both.")
         replace_table(self.table, clubs)
 
 

@@ -33,7 +33,8 @@ def matching_events(timeline: pd.DataFrame, first: pd.Period, last: pd.Period,
     month = timeline["date"].dt.to_period("M")
     chosen = (month.between(first, last) & timeline["category"].isin(categories)
               & timeline["reliability"].isin(levels))
-    return timeline.loc[chosen, EVENT_COLUMNS]
+    events: pd.DataFrame = timeline.loc[chosen, EVENT_COLUMNS]
+    return events
 
 
 def _count_line(rows: pd.DataFrame) -> str:

@@ -7,7 +7,7 @@ The lesson calls `partnership_timeline()`; tests call `build_timeline()` and wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -130,6 +130,7 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     shown = _in_window(items, start, end).iloc[::-1]
     fig = Figure(figsize=(9, 0.45 * max(len(shown), 3) + 1.8), layout="constrained")
     ax = fig.subplots()
+    row: Any  # pandas-stubs types a row's every field as any cell type; these columns are known
     for y, row in enumerate(shown.itertuples()):
         colour, marker = STYLE[row.group]
         if row.precision == "day":
@@ -141,7 +142,8 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
         ax.annotate(row.as_reported, (row.latest, y), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=9)
     ax.set_yticks(range(len(shown)), list(shown["label"]))
-    ax.set_xlim(start, end + pd.Timedelta(days=(end - start).days // 5 + 30))
+    right = end + pd.Timedelta(days=(end - start).days // 5 + 30)
+    ax.set_xlim(mdates.date2num(start), mdates.date2num(right))
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")

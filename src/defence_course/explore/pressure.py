@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 from string import Template
+from typing import Any, cast
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -91,7 +92,7 @@ def largest_yearly_rise(nato: pd.DataFrame, country: str) -> tuple[float, int] |
     rises = series.diff().dropna()
     if rises.empty:
         return None
-    return float(rises.max()), int(rises.idxmax())
+    return float(rises.max()), int(cast("int", rises.idxmax()))  # the index is the year
 
 
 _ASSUMPTIONS = (
@@ -121,7 +122,7 @@ _REPORT = Template("<div class='dc-pressure' role='status'>$head<ul>$items</ul>"
 
 def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growth: float) -> str:
     """The explorer's text for one Ally, as escaped HTML (numbers only come from the model)."""
-    row = latest_figures(nato).loc[country]
+    row: Any = latest_figures(nato).loc[country]  # one Ally's row (pandas-stubs: row or frame)
     latest, year = float(row["pct_gdp"]), int(row["year"])
     gap = gap_to_target(latest, target) or 0.0
     record = largest_yearly_rise(nato, country)
@@ -148,8 +149,8 @@ def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    ax.plot(history.index, history.values, label=f"{country}: NATO figures (2024, 2025 estimates)")
-    ax.plot(path.index, path.values, linestyle="--", marker="", label="Straight path to the target")
+    ax.plot(history.index, history.to_numpy(), label=f"{country}: NATO figures (2024, 2025 estimates)")
+    ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label="Straight path to the target")
     ax.axhline(target, color="black", linestyle=":", marker="", linewidth=1.5,
                label=f"Target: {target:.1f}% of GDP")
     ax.axhline(2, color="0.5", linestyle="-.", marker="", linewidth=1, label="2% guideline")

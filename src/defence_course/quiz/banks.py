@@ -70,7 +70,7 @@ def plain_questions(data: Any, path: Path) -> tuple[str, list[dict[str, Any]], l
     for node in raw:
         ctx.question = None
         if is_map(node) and "key" in node:
-            out.append(merge_encoded(ctx, node))  # type: ignore[arg-type]
+            out.append(merge_encoded(ctx, node))
         else:
             out.append(node)
             if is_map(node):

@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from defence_course.quiz.parsing import Ctx, LineMap, is_map
+from defence_course.quiz.parsing import Ctx, is_map
 
 KEY_PREFIX = "dc1:"
 _KEY_SALT = b"defence-course quiz key v1"
@@ -101,6 +101,7 @@ def _public_display(node: Mapping[str, Any]) -> dict[str, Any]:
         public["items"] = shown[::-1] if shown == texts else shown
     elif kind == "matching":
         raw = node.get("pairs")
+        pairs: list[tuple[Any, Any]]
         if is_map(raw):
             pairs = list(raw.items())
         else:
@@ -117,10 +118,11 @@ def encode_question(node: Mapping[str, Any]) -> dict[str, Any]:
     secret = {k: v for k, v in node.items() if k not in PUBLIC_FIELDS}
     encoded = _public_display(node)
     encoded["key"] = encode_key(qid, secret)
-    return plain_data(encoded)
+    plain: dict[str, Any] = plain_data(encoded)
+    return plain
 
 
-def merge_encoded(ctx: Ctx, node: LineMap) -> dict[str, Any]:
+def merge_encoded(ctx: Ctx, node: Mapping[str, Any]) -> dict[str, Any]:
     """Rebuild the plain question from an encoded one, checking the readable copy agrees."""
     qid = node.get("id")
     if not isinstance(qid, (str, int)) or isinstance(qid, bool):

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -155,6 +155,7 @@ class Ctx:
                 )
 
 
-def is_map(value: Any) -> bool:
+def is_map(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """A YAML mapping (the loader's line-tracking dicts included); narrows the type for mypy."""
     return isinstance(value, Mapping)
 
