@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from packaging.requirements import Requirement
 
-from defence_course.quiz.progress import default_progress_path
+from defence_course.paths import progress_path
 
 tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11's tomllib")
 
@@ -100,9 +100,9 @@ def test_deploy_guide_names_the_real_progress_file(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("DEFENCE_COURSE_PROGRESS", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    if not str(default_progress_path()).startswith(str(tmp_path)):
+    if not str(progress_path()).startswith(str(tmp_path)):
         pytest.skip("platformdirs does not use HOME on this operating system")
-    relative = default_progress_path().relative_to(tmp_path).as_posix()
+    relative = progress_path().relative_to(tmp_path).as_posix()
     assert f"~/{relative}" in guide
 
 

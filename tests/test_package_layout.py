@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "defence_course"
@@ -96,6 +97,41 @@ def test_no_import_cycle_between_subpackages() -> None:
     assert _cycle(folded) is None
 
 
+def _alias_problems(package: Path = PACKAGE) -> list[str]:
+    """Second names for one thing: a package name imported under another name, or a module's
+    `__all__` listing a name it only imports (packages' __init__ files gather their API)."""
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("defence_course"):
+                imported |= {a.asname or a.name for a in node.names}
+                problems += [f"{_module_name(path, package)}: {a.name} imported as {a.asname}"
+                             for a in node.names if a.asname and a.asname != a.name]
+        exported = next((node.value for node in tree.body if isinstance(node, ast.Assign)
+                         and any(getattr(t, "id", "") == "__all__" for t in node.targets)), None)
+        if path.name == "__init__.py" or not isinstance(exported, (ast.List, ast.Tuple)):
+            continue
+        names = {e.value for e in exported.elts if isinstance(e, ast.Constant)}
+        problems += [f"{_module_name(path, package)}: __all__ re-exports {name}"
+                     for name in sorted(names & imported)]
+    return problems
+
+
+def test_no_second_names_for_one_thing(tmp_path: Path) -> None:
+    """Issue 18 item 9: aliases such as `progress_path as default_progress_path` are gone, and the
+    check finds one when it is put back."""
+    assert _alias_problems() == []
+    (tmp_path / "defence_course").mkdir()
+    (tmp_path / "defence_course" / "m.py").write_text(
+        "from defence_course.paths import progress_path as default_progress_path\n"
+        "from defence_course.atomic import atomic_write\n__all__ = ['atomic_write']\n")
+    assert _alias_problems(tmp_path / "defence_course") == [
+        "defence_course.m: progress_path imported as default_progress_path",
+        "defence_course.m: __all__ re-exports atomic_write"]
+
+
 def test_names_notebooks_use_still_import() -> None:
     from defence_course.checks import checker
     from defence_course.data import describe, list_datasets, load, source
@@ -104,3 +140,43 @@ def test_names_notebooks_use_still_import() -> None:
 
     assert all(callable(f) for f in (checker, describe, list_datasets, load, source, colours,
                                      use_course_style, show_progress, show_quiz))
+
+
+def _readme_package_block(readme: str) -> str:
+    """README's list of the package's modules (the code block after 'The helper package')."""
+    after = readme[readme.index("The helper package (`src/defence_course/`)"):]
+    return after.split("```")[1]
+
+
+def _layout_problems(block: str, contributing: str, package: Path = PACKAGE) -> list[str]:
+    """Modules and subpackages README's layout or CONTRIBUTING's omit (issue 18: classroom/ and
+    tables.py were missing, and lessons were to be written as .ipynb)."""
+    entries = re.split(r"\n(?=\S)", block.strip())  # one entry per unindented line
+    by_name = {e.split()[0].rstrip("/"): e for e in entries}
+    problems = []
+    for child in sorted(package.iterdir()):
+        name = child.stem if child.suffix == ".py" else child.name
+        if child.name.startswith("__") or not (child.suffix == ".py" or (child / "__init__.py").is_file()):
+            continue
+        if name not in by_name and child.name not in by_name:
+            problems.append(f"README's package layout omits {child.name}")
+        if re.search(rf"\b{re.escape(name)}\b", contributing) is None:
+            problems.append(f"CONTRIBUTING.md's layout omits {child.name}")
+        if child.is_dir():
+            words = set(re.findall(r"\w+", by_name.get(name, "")))
+            problems += [f"README's package layout omits {name}/{m.name}"
+                         for m in sorted(child.rglob("*.py"))
+                         if m.stem not in words and not m.name.startswith("__")]
+    return problems
+
+
+def test_readme_and_contributing_follow_the_tree() -> None:
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    contributing = (PACKAGE.parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert _layout_problems(_readme_package_block(readme), contributing) == []
+    assert "text/lessons/NN-slug.md" in contributing
+    assert "Write `lessons/NN-slug.ipynb`" not in contributing
+    # The check can fail: the old lists had no classroom/ and no tables.py.
+    old = _readme_package_block(readme).replace("tables.py", "").replace("classroom/", "")
+    assert {"README's package layout omits tables.py",
+            "README's package layout omits classroom"} <= set(_layout_problems(old, contributing))

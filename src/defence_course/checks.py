@@ -13,7 +13,7 @@ from typing import Any
 
 from defence_course.grading.compare import QuestionOutcome, grade_question
 from defence_course.grading.plain import MISSING, call_function, to_plain
-from defence_course.grading.spec import ExerciseSpec, Question, SpecError, load_spec
+from defence_course.grading.spec import ExerciseQuestion, ExerciseSpec, SpecError, load_spec
 from defence_course.paths import GRADING_ENV, public_checks_candidates
 
 __all__ = ["Checker", "Report", "checker", "find_public_spec"]
@@ -162,7 +162,7 @@ def _report(question_id: str, mark: str, message: str,
     return Report(f"{question_id} {mark} {message}", outcome, question_id, message)
 
 
-def _inline_report(outcome: QuestionOutcome, question: Question) -> Report:
+def _inline_report(outcome: QuestionOutcome, question: ExerciseQuestion) -> Report:
     """The line a learner reads: passed (and how many checks remain at grading), or what to fix."""
     hidden = question.hidden_checks
     more = (f"{hidden} more check{'s' if hidden != 1 else ''} at grading" if hidden

@@ -16,7 +16,6 @@ from defence_course import paths
 from defence_course.cli import main as cli_main
 from defence_course.cli.data import add_data_command
 from defence_course.data import (
-    DATA_DIR_ENV,
     DataNotFoundError,
     DataValidationError,
     UnknownDatasetError,
@@ -27,6 +26,7 @@ from defence_course.data import (
     source,
 )
 from defence_course.errors import DefenceCourseError
+from defence_course.paths import DATA_ENV
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -93,7 +93,7 @@ def _dtype_ok(series: pd.Series, expected: str) -> bool:
 @pytest.fixture(autouse=True)
 def _repo_data(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the repository's data/ unless it points elsewhere itself."""
-    monkeypatch.setenv(DATA_DIR_ENV, str(REPO_DATA))
+    monkeypatch.setenv(DATA_ENV, str(REPO_DATA))
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of data/ that the loader reads, so a test can break it."""
     copy = tmp_path / "data"
     shutil.copytree(REPO_DATA, copy)
-    monkeypatch.setenv(DATA_DIR_ENV, str(copy))
+    monkeypatch.setenv(DATA_ENV, str(copy))
     return copy
 
 
@@ -401,7 +401,7 @@ def test_unknown_dataset_lists_valid_names() -> None:
 def test_data_dir_found_without_env_var(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(DATA_DIR_ENV)
+    monkeypatch.delenv(DATA_ENV)
     monkeypatch.chdir(tmp_path)
     assert find_data_dir() == REPO_DATA
 
@@ -413,7 +413,7 @@ def test_data_dir_found_from_working_directory(
     release = tmp_path / "release"
     shutil.copytree(REPO_DATA, release / "data")
     (release / "lessons").mkdir()
-    monkeypatch.delenv(DATA_DIR_ENV)
+    monkeypatch.delenv(DATA_ENV)
     monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path / "site-packages" / "defence_course")
     monkeypatch.chdir(release / "lessons")
     assert find_data_dir() == (release / "data").resolve()
@@ -422,15 +422,15 @@ def test_data_dir_found_from_working_directory(
 def test_env_var_may_name_the_descriptor(
     data_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(DATA_DIR_ENV, str(data_copy / "datapackage.json"))
+    monkeypatch.setenv(DATA_ENV, str(data_copy / "datapackage.json"))
     assert find_data_dir() == data_copy
 
 
 def test_env_var_pointing_nowhere_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "nowhere"))
-    with pytest.raises(DataNotFoundError, match=DATA_DIR_ENV):
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(DataNotFoundError, match=DATA_ENV):
         load("nato_spending")
 
 

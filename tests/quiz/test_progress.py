@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from defence_course.paths import PROGRESS_ENV, progress_path
 from defence_course.quiz import progress
-from defence_course.quiz.progress import PROGRESS_ENV, ProgressStore, default_progress_path
+from defence_course.quiz.progress import ProgressStore
 
 
 def test_env_var_overrides_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(PROGRESS_ENV, str(tmp_path / "mine.json"))
-    assert default_progress_path() == tmp_path / "mine.json"
+    assert progress_path() == tmp_path / "mine.json"
     monkeypatch.delenv(PROGRESS_ENV)
-    default = default_progress_path()
+    default = progress_path()
     assert default.name == "progress.json"
     assert "defence-course" in str(default)
 

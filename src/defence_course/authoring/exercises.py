@@ -20,7 +20,6 @@ from defence_course.exercise_format import (
     spec_path,
 )
 from defence_course.grading.spec import ExerciseSpec, load_spec, public_spec
-from defence_course.paths import course_root
 
 if TYPE_CHECKING:  # nbformat costs ~1 s to import; the grader imports this module without it
     import nbformat
@@ -28,7 +27,6 @@ if TYPE_CHECKING:  # nbformat costs ~1 s to import; the grader imports this modu
 __all__ = [
     "ExerciseError",
     "answer_cells",
-    "course_root",
     "generate",
     "make_exercise",
     "make_exercises",

@@ -10,6 +10,7 @@ import yaml
 
 from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
+from defence_course.quiz.banks import encode_bank_text, plain_key_problems
 
 __all__ = ["ReleaseError", "audit", "release"]
 
@@ -88,10 +89,6 @@ def _encode_quiz_banks(folder: Path) -> None:
     """Ship every quiz bank encoded, even if a plain draft was left in lessons/quizzes/."""
     if not folder.is_dir():
         return
-    try:
-        from defence_course.quiz.banks import encode_bank_text, plain_key_problems
-    except ImportError:  # no quiz module: the audit below still refuses plain keys it can see
-        return
     for path in sorted(folder.glob("*.y*ml")):
         if plain_key_problems(path):
             atomic_write(path, encode_bank_text(path))
@@ -119,10 +116,7 @@ def audit(bundle: Path) -> list[str]:
 
 
 def _quiz_problems(path: Path) -> list[str]:
-    try:
-        from defence_course.quiz.banks import plain_key_problems
-    except ImportError:  # the quiz module is optional for the bundle audit
-        return []
+    """A bank that would show its answers: plain keys instead of encoded ones."""
     return list(plain_key_problems(path))
 
 

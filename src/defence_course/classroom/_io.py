@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from defence_course.atomic import atomic_write
-from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.csvcells import csv_text
 
-__all__ = ["atomic_write", "csv_plain", "csv_text", "write_csv"]
+__all__ = ["write_csv"]
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]], *,

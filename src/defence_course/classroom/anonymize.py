@@ -20,7 +20,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from defence_course.classroom._io import atomic_write
+from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
 
 __all__ = ["AnonymizeError", "Key", "reveal_feedback"]

@@ -24,11 +24,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from defence_course.classroom._io import csv_plain, write_csv
+from defence_course.classroom._io import write_csv
 from defence_course.classroom.anonymize import Key
 from defence_course.classroom.late import LateRule, student_totals, totals_with_lateness
 from defence_course.classroom.lms import Submission, load_manifest
 from defence_course.errors import DefenceCourseError
+from defence_course.grading.csvcells import csv_plain
 
 __all__ = ["CANVAS_COLUMNS", "MOODLE_COLUMNS", "ExportError", "class_totals", "export"]
 

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defence_course.classroom._io import atomic_write
+from defence_course.atomic import atomic_write
 from defence_course.classroom.anonymize import Key
 from defence_course.errors import DefenceCourseError
 

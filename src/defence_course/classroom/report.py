@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from defence_course.classroom._io import atomic_write
+from defence_course.atomic import atomic_write
 from defence_course.classroom.gradebook import read_grades
 
 __all__ = ["ClassStats", "build_report", "class_stats", "write_report"]

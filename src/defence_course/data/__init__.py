@@ -11,11 +11,9 @@ from defence_course.data.descriptor import catalogue, list_datasets
 from defence_course.data.errors import DataPackageError, DataValidationError, UnknownDatasetError
 from defence_course.data.frames import load, validate_all, validate_each
 from defence_course.errors import DataNotFoundError
-from defence_course.paths import DATA_ENV as DATA_DIR_ENV
 from defence_course.paths import find_data_dir
 
 __all__ = [
-    "DATA_DIR_ENV",
     "DataNotFoundError",
     "DataPackageError",
     "DataValidationError",

@@ -14,7 +14,7 @@ from defence_course.grading.plain import (
     is_number,
     kind_of,
 )
-from defence_course.grading.spec import Check, Question
+from defence_course.grading.spec import Check, ExerciseQuestion
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def _assert_type(chk: Check, value: Any, exercise: str) -> None:
         raise _Fail(f"expected {_expected_kind(chk.expected)}, got {describe(value)}")
 
 
-def declared_kind(question: Question, chk: Check) -> str | None:
+def declared_kind(question: ExerciseQuestion, chk: Check) -> str | None:
     """The kind a public `type:` check of the same question declares for what `chk` compares.
 
     Same selector, and a call for a call (a function's return value) or none for none. A
@@ -339,7 +339,7 @@ def _redact(outcome: CheckOutcome) -> CheckOutcome:
     return CheckOutcome(outcome.number, False, False, "", outcome.hint)
 
 
-def grade_question(question: Question, answer: Any, exercise: str, *,
+def grade_question(question: ExerciseQuestion, answer: Any, exercise: str, *,
                    only_public: bool = False, absent_status: str = "missing",
                    absent_message: str = "") -> QuestionOutcome:
     """Grade one autograded question on a plain answer (`MISSING` when the name is undefined).

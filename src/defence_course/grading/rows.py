@@ -11,7 +11,7 @@ from defence_course.grading.cells import describe_cell, untouched_function
 from defence_course.grading.compare import grade_question
 from defence_course.grading.plain import MISSING
 from defence_course.grading.sandbox import Job, RunResult
-from defence_course.grading.spec import ExerciseSpec, Question
+from defence_course.grading.spec import ExerciseQuestion, ExerciseSpec
 from defence_course.grading.submissions import ParsedNotebook
 
 STATUSES = ("passed", "failed", "error", "timeout", "missing", "manual")
@@ -28,7 +28,7 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
     return Job(parsed.code_cells, answers)
 
 
-def _row(student: str, spec: ExerciseSpec, q: Question, status: str, points: float | None,
+def _row(student: str, spec: ExerciseSpec, q: ExerciseQuestion, status: str, points: float | None,
          message: str, checks: Iterable[Any] = ()) -> dict[str, Any]:
     return {"student": student, "exercise": spec.exercise, "question": q.id,
             "points": points, "max_points": q.points, "status": status, "message": message,
@@ -107,7 +107,7 @@ def _cell(parsed: ParsedNotebook, index: int) -> str:
     return describe_cell(parsed.code_cells, parsed.cell_questions, index)
 
 
-def _why_missing(q: Question, parsed: ParsedNotebook, run: RunResult) -> tuple[str, str]:
+def _why_missing(q: ExerciseQuestion, parsed: ParsedNotebook, run: RunResult) -> tuple[str, str]:
     if run.timed_out_cell is not None and run.timed_out_cell >= 0:
         return "timeout", (f"{_cell(parsed, run.timed_out_cell)} ran past the time limit and "
                            f"was stopped before `{q.answer}` was defined")

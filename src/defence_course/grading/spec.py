@@ -70,7 +70,7 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Question:
+class ExerciseQuestion:
     """A graded question: an id, points, the learner's named answer and its checks."""
 
     id: str
@@ -98,10 +98,10 @@ class ExerciseSpec:
 
     exercise: str
     title: str
-    questions: tuple[Question, ...]
+    questions: tuple[ExerciseQuestion, ...]
     source: Path | None = None
 
-    def question(self, question_id: str) -> Question:
+    def question(self, question_id: str) -> ExerciseQuestion:
         """Look a question up by id, with a message listing the valid ids."""
         for q in self.questions:
             if q.id == question_id:
@@ -156,7 +156,7 @@ def parse_spec(raw: Any, *, source: Path | None = None) -> ExerciseSpec:
     return ExerciseSpec(exercise, str(raw.get("title", exercise)), tuple(questions), source)
 
 
-def _parse_question(q: Any, where: str) -> Question:
+def _parse_question(q: Any, where: str) -> ExerciseQuestion:
     if not isinstance(q, dict):
         raise SpecError(f"{where}: each question must be a mapping")
     qid = q.get("id")
@@ -188,7 +188,7 @@ def _parse_question(q: Any, where: str) -> Question:
     hidden = q.get("hidden_checks", sum(not c.public for c in checks))
     if not isinstance(hidden, int) or hidden < 0:
         raise SpecError(f"{where}: `hidden_checks:` must be a count")
-    return Question(qid, float(points), kind, answer, str(q.get("prompt", "")),
+    return ExerciseQuestion(qid, float(points), kind, answer, str(q.get("prompt", "")),
                     str(q.get("rubric", "")), checks, hidden)
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 from defence_course.atomic import atomic_write
 from defence_course.locking import LockBusyError, file_lock, lock_path
-from defence_course.paths import PROGRESS_ENV
-from defence_course.paths import progress_path as default_progress_path
+from defence_course.paths import PROGRESS_ENV, progress_path
 
-__all__ = ["PROGRESS_ENV", "BankSummary", "ProgressStore", "QuestionRecord", "default_progress_path"]
+__all__ = ["BankSummary", "ProgressStore", "QuestionRecord"]
 
 FORMAT_VERSION = 1
 LOCK_TIMEOUT_S = 10.0
@@ -81,7 +80,7 @@ class ProgressStore:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path = Path(path) if path is not None else default_progress_path()
+        self.path = Path(path) if path is not None else progress_path()
         self._memory: dict[str, Any] = {"version": FORMAT_VERSION, "banks": {}}
         self._notices: list[str] = []
         self._issued: set[str] = set()

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
+from defence_course.paths import progress_path
 from defence_course.quiz.banks import load_quiz
 from defence_course.quiz.model import Quiz, QuizError
-from defence_course.quiz.progress import ProgressStore, default_progress_path
+from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets.grading import build_question
 from defence_course.quiz.widgets.question import QuestionView
 from defence_course.quiz.widgets.render import quiz_style, render_info
@@ -50,7 +51,7 @@ _STORES: dict[str, ProgressStore] = {}
 
 def progress_store() -> ProgressStore:
     """One store per progress path, so notices are shown once per kernel, not once per widget."""
-    path = str(default_progress_path())
+    path = str(progress_path())
     if path not in _STORES:
         _STORES[path] = ProgressStore(path)
     return _STORES[path]
