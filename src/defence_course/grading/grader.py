@@ -22,7 +22,7 @@ from typing import Any
 
 from defence_course.authoring.exercises import stale_public_checks
 from defence_course.grading.journal import JOURNAL_VERSION, Journal
-from defence_course.grading.manual import check_criteria, read_sheet
+from defence_course.grading.manual import check_criteria, check_students, read_sheet
 from defence_course.grading.outputs import Summary, write_outputs
 from defence_course.grading.rows import build_job, rows_for_problem, rows_for_run, written_answer
 from defence_course.grading.sandbox import Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
@@ -31,6 +31,7 @@ from defence_course.grading.submissions import (
     GradingError,
     Submission,
     SubmissionProblem,
+    check_class,
     discover,
     parse_notebook,
     read_submission,
@@ -402,6 +403,8 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             if stale:
                 warn(stale)
             found = discover(paths.submissions, exercise)
+            check_class(paths.submissions, exercise, found)
+            check_students(paths.manual, existing_manual, exercise, [s.student for s in found])
             fingerprint = spec.fingerprint()
             summary = Summary(max_points=spec.max_points)
             plan = ResumePlan.make(found, journal, fingerprint, limits.timeout,

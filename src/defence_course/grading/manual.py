@@ -1,8 +1,8 @@
 """The manual marking sheet: read what spreadsheets save, a comment per answer, rubric criteria.
 
-- Read: UTF-8 (with or without Excel's byte-order mark); comma-, semicolon- (French and German
-  Excel) or tab-separated, told apart from the header line. A semicolon-separated file that is
-  not UTF-8 is Excel's Windows-1252: read with a warning (any other non-UTF-8 file is refused).
+- Read by the course's one CSV reader (`defence_course.usercsv`): UTF-8 or Excel's
+  Windows-1252 (with a warning), comma, semicolon or tab. Two rows for one answer, and a row
+  for no student of the class, are errors that name the rows.
 - `comment`: free text the instructor writes; it goes into the student's feedback.
 - Rubric criteria: a rubric written as lines `1 pt: ...` (docs/exercise-format.md) becomes one
   column per criterion, `q7.1`, `q7.2`, ..., instead of the whole rubric in every row; the
@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -23,17 +24,15 @@ from defence_course.atomic import atomic_write
 from defence_course.grading.csvcells import csv_plain, csv_text
 from defence_course.grading.spec import ExerciseSpec
 from defence_course.grading.submissions import GradingError, student_id
+from defence_course.usercsv import delimiter_of, read_table
 
-__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "manual_points", "read_sheet",
-           "sheet_columns", "write_manual", "write_rubrics"]
+__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "check_students", "criteria",
+           "manual_points", "read_sheet", "sheet_columns", "write_manual", "write_rubrics"]
 
 BASE_COLUMNS = ["student", "exercise", "question", "max_points", "points", "comment", "answer"]
 REQUIRED = ("student", "exercise", "question", "points")
 CRITERION = re.compile(r"^\s*(?P<points>\d+(?:[.,]\d+)?)\s*(?:pts?|points?)\s*:\s*(?P<text>.*)$",
                        re.IGNORECASE)
-DELIMITERS = (",", ";", "\t")
-#: A UTF-8 encoded non-ASCII character: its presence means the file is (partly) UTF-8.
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
 class SheetError(GradingError):
@@ -69,36 +68,9 @@ def sheet_columns(rubrics: Mapping[str, str]) -> list[str]:
     return [*BASE_COLUMNS, *extra]
 
 
-def _decode(path: Path, warn: Callable[[str], None]) -> str:
-    """UTF-8; or Windows-1252 for a semicolon-separated file with no UTF-8 in it at all.
-
-    French and German Excel save "CSV (semicolon-separated)" in Windows-1252. A comma-separated
-    file that is not UTF-8, or one that mixes UTF-8 with other bytes, is refused: reading it as
-    Windows-1252 would silently turn its accents into other characters.
-    """
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    header = data.split(b"\n", 1)[0]
-    if b";" in header and b"," not in header and not UTF8_SEQUENCE.search(data):
-        warn(f"{path} is not UTF-8: read as Windows-1252 (Excel's semicolon CSV); save it as "
-             "\"CSV UTF-8\" to keep every character exactly")
-        return data.decode("cp1252", errors="replace")
-    raise SheetError(f"{path}: not UTF-8 text; save it as \"CSV UTF-8\" and re-run the same "
-                     "grade command")
-
-
 def _delimiter(header: str) -> str:
     """The separator that splits the header into the sheet's known column names."""
-    best, count = ",", 0
-    for delimiter in DELIMITERS:
-        names = next(csv.reader([header], delimiter=delimiter), [])
-        known = len(set(names) & set(BASE_COLUMNS))
-        if known > count:
-            best, count = delimiter, known
-    return best
+    return delimiter_of(header, BASE_COLUMNS)
 
 
 def sheet_delimiter(path: Path) -> str:
@@ -113,27 +85,48 @@ def sheet_delimiter(path: Path) -> str:
 
 def read_sheet(path: Path, warn: Callable[[str], None] = lambda m: None
                ) -> dict[tuple[str, str, str], dict[str, str]]:
-    """Rows keyed by (student, exercise, question); `points` summed from criteria when filled."""
+    """Rows keyed by (student, exercise, question); `points` summed from criteria when filled.
+
+    Two rows for one answer are an error naming both lines: keeping either would silently
+    drop the other's mark."""
     if not path.is_file():
         return {}
-    text = _decode(path, warn)
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        missing = set(REQUIRED) - set(reader.fieldnames or [])
-        if missing:
-            raise SheetError(f"{path}: missing column(s) {sorted(missing)}; restore the header "
-                             f"{','.join(BASE_COLUMNS)}")
-        rows = {}
-        for line, raw in enumerate(reader, start=2):
-            row = {k: (v or "") if k == "points" or (k[:1] == "q" and "." in k)
-                   else csv_plain(v or "") for k, v in raw.items() if isinstance(k, str)}
-            row["points"] = _criterion_points(path, line, row)
-            rows[(student_id(row["student"]), row["exercise"], row["question"])] = row
-        return rows
-    except csv.Error as error:
-        raise SheetError(f"{path}: not a readable CSV file ({error}); restore it from the copy "
-                         "the grader wrote, then fill in `points` again") from None
+    table = read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet", warn=warn,
+                       error=SheetError, again="re-run the same grade command")
+    rows: dict[tuple[str, str, str], dict[str, str]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, raw in zip(table.lines, table.rows, strict=True):
+        row = {k: v if k == "points" or (k[:1] == "q" and "." in k) else csv_plain(v)
+               for k, v in raw.items()}
+        row["points"] = _criterion_points(path, line, row)
+        key = (student_id(row["student"]), row["exercise"], row["question"])
+        if key in seen:
+            raise SheetError(f"{path}: lines {seen[key]} and {line} are both {key[0]} "
+                             f"{key[1]} {key[2]}; keep one row per answer (delete the other, "
+                             "after copying its points and comment if they are the ones to keep)")
+        seen[key] = line
+        rows[key] = row
+    return rows
+
+
+def check_students(path: Path, rows: Mapping[tuple[str, str, str], Mapping[str, str]],
+                   exercise: str, students: Sequence[str]) -> None:
+    """Every row of this exercise names a student of the class: an orphan row is an error
+    naming it, the nearest student, and lost characters (Excel's Windows-1252 turns 王 into ?)."""
+    known = set(students)
+    problems = []
+    for student, ex, question in rows:
+        if ex != exercise or student in known:
+            continue
+        near = difflib.get_close_matches(student, students, n=1, cutoff=0.5)
+        hint = f" (nearest student: {near[0]})" if near else ""
+        lost = (" - its '?' look like characters lost when a spreadsheet saved the sheet "
+                "in Windows-1252: save it as \"CSV UTF-8\"") if re.search("[?\ufffd]", student) else ""
+        problems.append(f"{student} {question}{hint}{lost}")
+    if problems:
+        raise SheetError(f"{path}: row(s) for no student of the class: {'; '.join(problems)}. "
+                         "Fix the student column (or delete the row) and re-run the same grade "
+                         "command")
 
 
 def _number(path: Path, line: int, column: str, text: str) -> float:
