@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +18,7 @@ from defence_course.atomic import atomic_write_many
 from defence_course.grading import grade, worker
 from defence_course.grading.grader import MAGIC_IN_JSON, _sandbox_config
 from defence_course.grading.journal import Journal
+from defence_course.grading.records import Record
 from defence_course.grading.sandbox import GIB, Limits
 from defence_course.grading.submissions import Submission
 
@@ -96,9 +96,9 @@ def test_each_finished_student_is_saved_once_in_groups(
     groups: list[list[str]] = []
     real = Journal.save_many
 
-    def record_groups(self: Journal, records: list[dict[str, Any]]) -> None:
+    def record_groups(self: Journal, records: list[Record]) -> None:
         real(self, records)
-        groups.append([r["student"] for r in records])
+        groups.append([r.student for r in records])
 
     monkeypatch.setattr(Journal, "save_many", record_groups)
     summary = grade(EXERCISE, subs, tmp_path / "g.csv", jobs=2,

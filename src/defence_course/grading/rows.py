@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from defence_course.authoring.exercises import ANSWER_PROMPT
 from defence_course.grading.cells import describe_cell, untouched_function
-from defence_course.grading.compare import grade_question
+from defence_course.grading.compare import CheckOutcome, grade_question
 from defence_course.grading.plain import MISSING
+from defence_course.grading.records import STATUSES, Row
 from defence_course.grading.sandbox import Job, RunResult
 from defence_course.grading.spec import ExerciseSpec, Question
 from defence_course.grading.submissions import ParsedNotebook
 
-STATUSES = ("passed", "failed", "error", "timeout", "missing", "manual")
+__all__ = ["PER_CELL_TIMEOUT", "STATUSES", "build_job", "rows_for_problem", "rows_for_run",
+           "written_answer"]
+
 #: How the sandbox records a cell stopped by its own time limit (the next cells still ran).
 PER_CELL_TIMEOUT = "CellTimeout:"
 
@@ -29,22 +31,20 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
 
 
 def _row(student: str, spec: ExerciseSpec, q: Question, status: str, points: float | None,
-         message: str, checks: Iterable[Any] = ()) -> dict[str, Any]:
-    return {"student": student, "exercise": spec.exercise, "question": q.id,
-            "points": points, "max_points": q.points, "status": status, "message": message,
-            "checks": [[c.number, c.public, c.passed, c.message, c.hint] for c in checks]}
+         message: str, checks: Iterable[CheckOutcome] = ()) -> Row:
+    return Row(student, spec.exercise, q.id, points, q.points, status, message, tuple(checks))
 
 
 def rows_for_problem(student: str, spec: ExerciseSpec, message: str,
-                     status: str = "error") -> list[dict[str, Any]]:
+                     status: str = "error") -> list[Row]:
     """Every question of a submission that could not be run gets the same error row."""
     return [_row(student, spec, q, status, 0.0, message) for q in spec.questions]
 
 
 def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
-                 run: RunResult) -> list[dict[str, Any]]:
+                 run: RunResult) -> list[Row]:
     """Grade every question from the sandbox's plain answers (never from the learner's objects)."""
-    rows = []
+    rows: list[Row] = []
     for q in spec.questions:
         if q.kind == "manual":
             tagged, added = _tagged_answer(parsed, q.id), parsed.added.get(q.id, [])

@@ -94,6 +94,11 @@ class Limits:
             "output_bytes": self.output_bytes,
         }
 
+    def resume_key(self) -> dict[str, float]:
+        """Every limit that can change a result (a student stopped by one is regraded when it
+        changes): what the zygote applies, and the scratch space bubblewrap mounts."""
+        return {**self.for_request(), "scratch_bytes": self.scratch_bytes}
+
 
 @dataclass(frozen=True)
 class SandboxConfig:
