@@ -120,11 +120,11 @@ def test_an_untouched_function_is_missing_not_failed(graded: dict) -> None:
 def test_a_written_answer_in_an_added_cell_reaches_the_instructor(graded: dict) -> None:
     q7 = rows(graded["out"])["cy"]["q7"]
     assert q7["status"] == "manual"
-    assert "a cell you added" in q7["message"]
+    assert "outside the answer cell" in q7["message"]
     with open(graded["out"].parent / "manual.csv", encoding="utf-8", newline="") as handle:
         sheet = {r["student"]: r for r in csv.DictReader(handle)}
     assert "stay neutral" in sheet["cy"]["answer"]
-    assert "added near q7" in sheet["cy"]["answer"]
+    assert "[unattributed text near q7]" in sheet["cy"]["answer"]
 
 
 def test_hints_read_as_written_in_markdown_feedback(graded: dict) -> None:

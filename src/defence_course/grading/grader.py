@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.authoring.exercises import stale_public_checks
+from defence_course.grading.cells import handed_out_lines
 from defence_course.grading.journal import Journal
 from defence_course.grading.manual import check_criteria, check_students, read_sheet
 from defence_course.grading.outputs import write_outputs
@@ -68,17 +69,18 @@ def _preload_modules(root: Path, exercise: str) -> tuple[str, ...]:
     return tuple(keep)
 
 
-def _handed_out_markdown(root: Path, exercise: str) -> frozenset[str]:
-    """The Markdown cells of the handed-out exercise (the solution has the same ones)."""
-    texts: set[str] = set()
+def _handed_out_lines(root: Path, exercise: str) -> frozenset[str]:
+    """Every line the exercise hands out (exercise and solution): any other text a student
+    wrote outside the answer cells is shown to the marker."""
+    sources: list[tuple[str, str]] = []
     for folder in ("exercises", "solutions"):
         with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
             nb = json.loads((root / folder / f"{exercise}.ipynb").read_text(encoding="utf-8"))
             for cell in nb["cells"]:
-                if cell.get("cell_type") == "markdown":
-                    source = cell.get("source", "")
-                    texts.add(("".join(source) if isinstance(source, list) else source).strip())
-    return frozenset(texts)
+                source = cell.get("source", "")
+                sources.append((str(cell.get("cell_type")),
+                                "".join(source) if isinstance(source, list) else source))
+    return handed_out_lines(sources)
 
 
 def _sha256(data: bytes) -> str:
@@ -303,7 +305,7 @@ class _Run:
         if self.interrupted.is_set():
             raise KeyboardInterrupt
         rows = rows_for_run(sub.student, self.spec, parsed, run)
-        manual_answers = {r.question: written_answer(parsed, r.question)
+        manual_answers = {r.question: written_answer(parsed, r.question, self.spec)
                           for r in rows if r.status == "manual"}
         return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:])
 
@@ -422,7 +424,7 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
                     warnings.append(warning)
             config = _sandbox_config(root, exercise, plan.todo, mode, limits)
             run = _Run(spec, fingerprint, SandboxPool(config, jobs),
-                       handed_out=_handed_out_markdown(root, exercise),
+                       handed_out=_handed_out_lines(root, exercise),
                        limits=limits.resume_key())
             show = sys.stderr.isatty() if progress is None else progress
             interrupted = _run_all(run, plan, journal, jobs, show)

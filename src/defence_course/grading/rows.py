@@ -47,12 +47,12 @@ def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
     rows: list[Row] = []
     for q in spec.questions:
         if q.kind == "manual":
-            tagged, added = _tagged_answer(parsed, q.id), parsed.added.get(q.id, [])
+            tagged, added = _tagged_answer(parsed, q.id), routed_text(parsed, spec).get(q.id)
             if not tagged and not added:
                 rows.append(_row(student, spec, q, "missing", 0.0,
                                  "no written answer (the answer cell is empty or unchanged)"))
             else:
-                where = "" if tagged else " (found in a cell you added; next time write it " \
+                where = "" if tagged else " (found outside the answer cell; next time write it " \
                                           "in the answer cell)"
                 rows.append(_row(student, spec, q, "manual", None,
                                  f"written answer{where}: graded by the instructor"))
@@ -85,7 +85,7 @@ def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
     return rows
 
 
-ADDED_CELL = "[a Markdown cell the student added near {qid}]"
+ADDED_CELL = "[unattributed text near {qid}]"
 
 
 def _tagged_answer(parsed: ParsedNotebook, qid: str) -> str:
@@ -94,11 +94,28 @@ def _tagged_answer(parsed: ParsedNotebook, qid: str) -> str:
     return "" if text == ANSWER_PROMPT.format(qid=qid).strip() else text
 
 
-def written_answer(parsed: ParsedNotebook, qid: str) -> str:
-    """What the instructor reads in manual.csv: the answer cell, then every Markdown cell the
-    student added under the same question (an answer written there is not lost)."""
+def routed_text(parsed: ParsedNotebook, spec: ExerciseSpec) -> dict[str, list[tuple[str, str]]]:
+    """The text a student wrote outside the answer cells, given to the nearest written
+    question (in the exercise's order) as (the question it is near, text): nothing a
+    student wrote is hidden from the marker, even a comment under a code question."""
+    order = [q.id for q in spec.questions]
+    written = [q.id for q in spec.questions if q.kind == "manual"]
+    out: dict[str, list[tuple[str, str]]] = {}
+    if not written:
+        return out
+    for near, texts in parsed.added.items():
+        at = order.index(near) if near in order else 0
+        target = min(written, key=lambda qid: (abs(order.index(qid) - at), order.index(qid)))
+        out.setdefault(target, []).extend((near or target, text) for text in texts)
+    return out
+
+
+def written_answer(parsed: ParsedNotebook, qid: str, spec: ExerciseSpec) -> str:
+    """What the marker reads: the answer cell, then every text the student wrote outside the
+    answer cells nearest this question, labelled with where it was (an answer is not lost)."""
     parts = [_tagged_answer(parsed, qid)] if _tagged_answer(parsed, qid) else []
-    parts += [f"{ADDED_CELL.format(qid=qid)}\n{text}" for text in parsed.added.get(qid, [])]
+    parts += [f"{ADDED_CELL.format(qid=near)}\n{text}"
+              for near, text in routed_text(parsed, spec).get(qid, [])]
     return "\n\n".join(parts)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from defence_course.authoring.exercises import META_KEY
 from defence_course.errors import DefenceCourseError
-from defence_course.grading.cells import added_markdown, cell_questions
+from defence_course.grading.cells import added_text, cell_questions
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 #: Folders a zip tool or Jupyter adds inside a student's folder, never their work.
@@ -223,7 +223,7 @@ def parse_notebook(raw: bytes, handed_out: Iterable[str] = ()) -> ParsedNotebook
                 # Written answers end up in manual.csv and the journal (UTF-8 files).
                 texts.setdefault(_valid_text(qid), []).append(_valid_text(source))
     added = {_valid_text(q): [_valid_text(t) for t in found]
-             for q, found in added_markdown(cells, handed_out, META_KEY).items()}
+             for q, found in added_text(cells, frozenset(handed_out), META_KEY).items()}
     return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()},
                           cell_questions(cells), added)
 
