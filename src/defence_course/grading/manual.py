@@ -25,10 +25,12 @@ from defence_course.grading.csvcells import csv_plain, csv_text
 from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
 from defence_course.grading.submissions import GradingError, student_id
+from defence_course.locking import file_lock, lock_path
 from defence_course.usercsv import delimiter_of, read_table
 
 __all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "check_students", "criteria",
-           "manual_points", "read_sheet", "sheet_columns", "write_manual", "write_rubrics"]
+           "manual_points", "read_sheet", "save_marks", "sheet_columns", "write_manual",
+           "write_rubrics"]
 
 BASE_COLUMNS = ["student", "exercise", "question", "max_points", "points", "comment", "answer"]
 REQUIRED = ("student", "exercise", "question", "points")
@@ -211,35 +213,69 @@ def rubrics_path(manual: Path, exercise: str) -> Path:
     return manual.with_name(f"rubrics-{exercise}.md")
 
 
+#: How long a save waits for another marker's save (each takes milliseconds).
+SAVE_TIMEOUT = 30.0
+
+
+def _write_sheet(path: Path, columns: Sequence[str],
+                 rows: Mapping[tuple[str, str, str], Mapping[str, str]], delimiter: str) -> None:
+    """manual.csv, atomically, rows in key order; text a spreadsheet would run is quoted."""
+    buffer = io.StringIO()
+    if delimiter != ",":
+        buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
+                            lineterminator="\n", delimiter=delimiter)
+    writer.writeheader()
+    for key in sorted(rows):
+        row = rows[key]
+        writer.writerow({c: (row.get(c) or "") if c in ("points", "max_points")
+                         else csv_text(row.get(c) or "") for c in columns})
+    atomic_write(path, buffer.getvalue())
+
+
+def _busy(path: Path) -> str:
+    return f"another marker or `grade` run is saving {path}; try again in a moment"
+
+
 def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
                  records: Sequence[Record], spec: ExerciseSpec) -> None:
     """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
     answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md. A sheet
     saved with semicolons (French or German Excel) is written back with semicolons, in UTF-8
-    with a byte-order mark, which that Excel opens correctly."""
-    delimiter = sheet_delimiter(path) if path.is_file() else ","
+    with a byte-order mark, which that Excel opens correctly. The sheet is read again under
+    its lock, so marks saved from the marking page while `grade` ran are kept."""
     rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
-    merged = {key: dict(row) for key, row in existing.items()}
-    for record in records:
-        for qid, text in record.manual_answers.items():
-            key = (record.student, spec.exercise, qid)
-            old = merged.get(key, {})
-            merged[key] = {**old, "student": key[0], "exercise": spec.exercise, "question": qid,
-                           "max_points": f"{spec.question(qid).points:g}", "answer": text}
-            merged[key].setdefault("points", "")
-            merged[key].setdefault("comment", "")
-    columns = sheet_columns(rubrics)
-    columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
-    buffer = io.StringIO()
-    if delimiter != ",":
-        buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
-                            delimiter=delimiter)
-    writer.writeheader()
-    for key in sorted(merged):
-        row = merged[key]
-        writer.writerow({c: (row.get(c) or "") if c in ("points", "max_points")
-                         else csv_text(row.get(c) or "") for c in columns})
-    atomic_write(path, buffer.getvalue())
+    with file_lock(lock_path(path), timeout=SAVE_TIMEOUT, busy=_busy(path)):
+        delimiter = sheet_delimiter(path) if path.is_file() else ","
+        merged = {key: dict(row) for key, row in {**existing, **read_sheet(path)}.items()}
+        for record in records:
+            for qid, text in record.manual_answers.items():
+                key = (record.student, spec.exercise, qid)
+                old = merged.get(key, {})
+                merged[key] = {**old, "student": key[0], "exercise": spec.exercise,
+                               "question": qid, "max_points": f"{spec.question(qid).points:g}",
+                               "answer": text}
+                merged[key].setdefault("points", "")
+                merged[key].setdefault("comment", "")
+        columns = sheet_columns(rubrics)
+        columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
+        _write_sheet(path, columns, merged, delimiter)
     write_rubrics(rubrics_path(path, spec.exercise), spec.title, rubrics,
                   {q: spec.question(q).points for q in rubrics})
+
+
+def save_marks(path: Path, key: tuple[str, str, str], values: Mapping[str, str]) -> None:
+    """Set one answer's cells (points, criterion columns, comment) in manual.csv, under the
+    sheet's lock and from the sheet as it is now: markers saving different answers at the same
+    time (or a `grade` run rewriting it) never undo each other's marks."""
+    with file_lock(lock_path(path), timeout=SAVE_TIMEOUT, busy=_busy(path)):
+        table = read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet",
+                           error=SheetError, again="try again")
+        rows = read_sheet(path)
+        if key not in rows:
+            raise SheetError(f"{path}: no row for {' '.join(key)}: run `grade` again to add "
+                             "the answer, then mark it")
+        rows[key] = {**rows[key], **values}
+        _criterion_points(path, 0, rows[key])
+        columns = [*table.columns, *(c for c in values if c not in table.columns)]
+        _write_sheet(path, columns, rows, table.delimiter)
