@@ -38,7 +38,7 @@ from defence_course.errors import DefenceCourseError
 from defence_course.usercsv import Warn, read_table
 
 __all__ = ["CANVAS_COLUMNS", "MISSING_CHOICES", "MOODLE_COLUMNS", "ExportError", "Person",
-           "class_totals", "export", "lateness_warnings", "missing_students", "read_grades",
+           "class_totals", "export", "identity", "lateness_warnings", "missing_students", "read_grades",
            "read_roster"]
 
 #: Canvas's Gradebook export/import identity columns, in its order.
@@ -89,14 +89,15 @@ def read_roster(path: Path, warn: Warn = lambda m: None) -> dict[str, Person]:
     return people
 
 
-def _identity(student: str, subs: Mapping[str, Submission], key: Key | None) -> dict[str, Any]:
+def identity(student: str, subs: Mapping[str, Submission], key: Key | None) -> dict[str, Any]:
     """Who a grades.csv student is: a code through the key, else the class folder's record."""
     if key is not None and student.startswith("S-"):
         return dict(key.identity(student))
     sub = subs.get(student)
     if sub is None:
         return {"student": student, "lms": "folder", "user_id": "", "name": student}
-    return {"student": sub.student, "lms": sub.lms, "user_id": sub.user_id, "name": sub.name}
+    return {"student": sub.student, "lms": sub.lms, "user_id": sub.user_id, "name": sub.name,
+            "file_id": sub.file_id}
 
 
 def _stamp(student: str, sub: Submission | None, who: Mapping[str, Any],
@@ -120,7 +121,7 @@ def class_totals(grades: Path, folder: Path | None, rule: LateRule | None,
     """Per student: raw points, lateness and final points (see late.TOTAL_COLUMNS)."""
     subs = {s.student: s for s in load_manifest(folder)} if folder else {}
     totals = student_totals(read_grades(grades))
-    stamps = {student: _stamp(student, subs.get(student), _identity(student, subs, key),
+    stamps = {student: _stamp(student, subs.get(student), identity(student, subs, key),
                               times or {}, extensions or {}) for student in totals}
     return totals_with_lateness(totals, rule, stamps)
 
@@ -141,7 +142,7 @@ def lateness_warnings(folder: Path | None, rule: LateRule | None,
 def missing_students(roster: Mapping[str, Person], totals: Sequence[Mapping[str, Any]],
                      subs: Mapping[str, Submission], key: Key | None) -> list[Person]:
     """Roster students with no row in grades.csv: they never submitted."""
-    seen = {str(_identity(t["student"], subs, key)["user_id"]) for t in totals}
+    seen = {str(identity(t["student"], subs, key)["user_id"]) for t in totals}
     return [p for uid, p in sorted(roster.items(), key=lambda i: i[1].name) if uid not in seen]
 
 
@@ -182,7 +183,7 @@ def export(lms: str, grades: Path, out: Path, *, folder: Path | None = None,
     warnings, rows = [], []
     people = read_roster(roster) if roster else {}
     for total in totals:
-        who = _identity(total["student"], subs, key)
+        who = identity(total["student"], subs, key)
         if not who["user_id"] or who["lms"] != lms:
             warnings.append(f"{total['student']}: no {lms} id (not from a {lms} download); "
                             "left out")

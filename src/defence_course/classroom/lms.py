@@ -110,6 +110,9 @@ class Submission:
     skipped: list[str] = field(default_factory=list)
     #: The rule that picked the notebook (or why none was picked).
     rule: str = ""
+    #: Canvas's id of the graded file (else of any of the student's files): Canvas matches an
+    #: uploaded feedback file to the submission by it.
+    file_id: str = ""
 
 
 def resubmission(filename: str) -> tuple[str, int]:
@@ -267,7 +270,7 @@ def _submission(exercise: str, files: list[tuple[LmsFile, Path]], download: Path
         superseded=[str(p.relative_to(download)) for _, p in choice.notebooks
                     if choice.picked is None or p != path],
         note=note, skipped=[str(p.relative_to(download)) for _, p in choice.others],
-        rule=choice.rule)
+        rule=choice.rule, file_id=str(info.order[0]) if info.lms == "canvas" else "")
 
 
 def collect(download: Path, exercise: str) -> tuple[list[Submission], list[str]]:
@@ -311,13 +314,15 @@ def _copy(source: Path, target: Path) -> None:
 
 def _anonymous(sub: Submission, key: Key) -> Submission:
     """The same submission under its code: nothing in it names the student."""
-    code = key.code(sub.student, {"lms": sub.lms, "user_id": sub.user_id, "name": sub.name})
+    code = key.code(sub.student, {"lms": sub.lms, "user_id": sub.user_id, "name": sub.name,
+                                  "file_id": sub.file_id})
     count = len(sub.superseded) + (sub.path is not None)
     note = sub.note and (f"{count} notebooks: graded one ({sub.rule})" if sub.path is not None
                          else f"{sub.rule}: {count + len(sub.skipped)} file(s)")
     return Submission(code, sub.lms, "", "", sub.path, sub.late, sub.submitted_at,
                       [f"earlier file {n}" for n in range(1, len(sub.superseded) + 1)],
-                      note, [f"file {n}" for n in range(1, len(sub.skipped) + 1)], sub.rule)
+                      note, [f"file {n}" for n in range(1, len(sub.skipped) + 1)], sub.rule,
+                      sub.file_id)
 
 
 def check_exercise(exercise: str, root: Path) -> None:

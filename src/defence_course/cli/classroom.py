@@ -66,6 +66,9 @@ def add_classroom_commands(subcommands: Any) -> None:
     exp.add_argument("--out", type=Path, required=True, help="the CSV to write")
     exp.add_argument("--assignment", default=None,
                      help="Canvas column, e.g. 'Ex02 two clubs (123456)' (default: exercise)")
+    exp.add_argument("--manual", type=Path, default=None,
+                     help="the marking sheet whose comments go to Moodle's Feedback comments "
+                          "(default: manual.csv next to grades.csv)")
     exp.add_argument("--missing", choices=("blank", "0", "excused"), default="blank",
                      help="what roster students with no submission get (default: blank)")
     exp.add_argument("--key", type=Path, default=None, help="the anonymous key file")
@@ -73,6 +76,24 @@ def add_classroom_commands(subcommands: Any) -> None:
                      help="export even when written answers are not marked yet")
     _add_late_options(exp)
     exp.set_defaults(handler=_export)
+
+    fb = actions.add_parser(
+        "feedback", help="per-student feedback pages, packed for the LMS's bulk upload",
+        description="One HTML page per student: their notebook with each question's result, "
+                    "checks, rubric marks, comment and late penalty (the total the gradebook "
+                    "export writes). canvas/moodle also pack them as each LMS's bulk upload "
+                    "expects (docs/classroom.md, section 7).")
+    fb.add_argument("target", choices=("canvas", "moodle", "html"))
+    fb.add_argument("grades", type=Path, help="grades.csv written by `grade`")
+    fb.add_argument("--out", type=Path, default=None,
+                    help="the zip to write (default: feedback-EXERCISE-LMS.zip next to grades)")
+    fb.add_argument("--html", type=Path, default=None,
+                    help="folder for the pages (default: feedback-html-EXERCISE next to grades)")
+    fb.add_argument("--manual", type=Path, default=None,
+                    help="the marking sheet (default: manual.csv next to grades.csv)")
+    fb.add_argument("--key", type=Path, default=None, help="the anonymous key file")
+    _add_late_options(fb)
+    fb.set_defaults(handler=_feedback)
 
     rev = actions.add_parser("reveal", help="feedback files named by student instead of code")
     rev.add_argument("feedback", type=Path, help="the feedback folder `grade` wrote")
@@ -179,7 +200,8 @@ def _export(args: argparse.Namespace) -> int:
     warnings += export(args.lms, args.grades, args.out, folder=args.class_dir,
                        assignment=assignment, rule=rule, times=times, key=key,
                        roster=args.roster, allow_pending=args.allow_pending,
-                       extensions=extensions, missing=args.missing)
+                       extensions=extensions, missing=args.missing,
+                       comments=_comments(args, rows[0]["exercise"] if rows else ""))
     totals_path = args.out.with_name(args.out.stem + "-totals.csv")
     write_csv(totals_path, TOTAL_COLUMNS, class_totals(args.grades, args.class_dir, rule, times,
                                                        key=key, extensions=extensions))
@@ -187,6 +209,20 @@ def _export(args: argparse.Namespace) -> int:
         _warn(warning)
     print(f"wrote {args.out} ({args.lms}) and {totals_path} (raw points, lateness, points)")
     return 0
+
+
+def _comments(args: argparse.Namespace, exercise: str) -> dict[str, str]:
+    """The markers' comments per student, for Moodle's `Feedback comments` column."""
+    from defence_course.classroom.feedback import marks_by_student
+
+    manual = args.manual or args.grades.with_name("manual.csv")
+    out = {}
+    for student, marks in marks_by_student(manual, exercise).items():
+        text = "\n".join(f"{q}: {row['comment'].strip()}" for q, row in sorted(marks.items())
+                         if (row.get("comment") or "").strip())
+        if text:
+            out[student] = text
+    return out
 
 
 def _reveal(args: argparse.Namespace) -> int:
@@ -222,4 +258,41 @@ def _report(args: argparse.Namespace) -> int:
     stats = write_report(args.grades, out, totals, [p.name or p.user_id for p in absent])
     print(f"wrote {out}: {len(stats.students)} students, {len(stats.need_help)} may need help"
           + (f", {len(absent)} never submitted" if absent else ""))
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from defence_course.classroom.feedback import class_feedback, pack_name, write_pack, write_pages
+    from defence_course.classroom.gradebook import class_totals, identity, read_grades
+    from defence_course.classroom.lms import load_manifest
+    from defence_course.grading.spec import load_spec
+    from defence_course.paths import course_root
+
+    rule, times, key = _rule(args), _times(args), _key_for(args)
+    rows = read_grades(args.grades, _warn)
+    exercise = rows[0]["exercise"] if rows else ""
+    spec = load_spec(course_root() / "instructor" / "checks" / f"{exercise}.yaml")
+    totals = class_totals(args.grades, args.class_dir, rule, times, key=key,
+                          extensions=_extensions(args))
+    subs = {s.student: s for s in load_manifest(args.class_dir)} if args.class_dir else {}
+    pages = class_feedback(spec, args.grades, totals, args.class_dir,
+                           {k: s.note for k, s in subs.items()}, manual=args.manual)
+    folder = args.html or args.grades.with_name(f"feedback-html-{exercise}")
+    write_pages(folder, pages)
+    print(f"wrote {len(pages)} feedback page(s) to {folder}")
+    if args.target == "html":
+        return 0
+    entries, left_out = [], []
+    for student, text in pages.items():
+        who = identity(student, subs, key)
+        if who["lms"] != args.target or not who["user_id"]:
+            left_out.append(student)
+            continue
+        entries.append((pack_name(args.target, who, exercise), text))
+    out = args.out or args.grades.with_name(f"feedback-{exercise}-{args.target}.zip")
+    write_pack(out, entries)
+    if left_out:
+        _warn(f"{len(left_out)} student(s) not from a {args.target} download, left out of the "
+              f"pack: {', '.join(left_out[:10])}")
+    print(f"wrote {out}: {len(entries)} feedback file(s) for {args.target}'s bulk upload")
     return 0

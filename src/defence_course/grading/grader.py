@@ -22,7 +22,7 @@ from typing import Any
 
 from defence_course.authoring.exercises import stale_public_checks
 from defence_course.grading.cells import handed_out_lines
-from defence_course.grading.journal import Journal
+from defence_course.grading.journal import Journal, journal_for
 from defence_course.grading.manual import check_criteria, check_students, read_sheet
 from defence_course.grading.outputs import write_outputs
 from defence_course.grading.records import Record, Row
@@ -142,7 +142,7 @@ class GradingPaths:
 
     def journal(self, exercise: str) -> Journal:
         """The hidden resume folder beside grades.csv (one per output and exercise)."""
-        return Journal(self.out.parent / f".{self.out.stem}.{exercise}.state")
+        return journal_for(self.out, exercise)
 
 
 #: Statuses a different limit can change: a time limit (`timeout`), or memory, processes, file

@@ -11,6 +11,11 @@ from defence_course.atomic import atomic_write_many
 from defence_course.grading.records import Record
 
 
+def journal_for(out: Path, exercise: str) -> Journal:
+    """The hidden resume folder beside grades.csv (one per output and exercise)."""
+    return Journal(out.parent / f".{out.stem}.{exercise}.state")
+
+
 class Journal:
     """One JSON file per finished student in a hidden folder next to grades.csv."""
 
