@@ -143,3 +143,22 @@ def test_moodle_pack_and_worksheet_comments(tmp_path: Path) -> None:
     with (tmp_path / "m.csv").open(encoding="utf-8", newline="") as handle:
         row = next(csv.DictReader(handle))
     assert row["Feedback comments"] == "q7: Answer the question asked."
+
+
+def test_per_check_points_are_shown_beside_each_check() -> None:
+    from defence_course.classroom.feedback import StudentFeedback, feedback_page
+    from defence_course.grading.compare import grade_question
+    from defence_course.grading.spec import parse_spec
+
+    spec = parse_spec({"exercise": "ex00-test", "title": "T", "questions": [
+        {"id": "q1", "points": 3, "answer": "x", "checks": [
+            {"public": True, "type": "list", "points": 1.5}, {"length": 9, "points": 1.5}]}]})
+    outcome = grade_question(spec.questions[0], [1], "ex00-test")
+    row = {"question": "q1", "status": outcome.status, "points": f"{outcome.points:g}",
+           "max_points": "3", "message": outcome.message}
+    total = {"points": "1.5", "max_points": "3", "raw_points": "1.5", "late_penalty": "0",
+             "late_days": 0, "pending": "", "excused": ""}
+    page = feedback_page(spec, StudentFeedback("ana", [row], total, {"q1": outcome.checks}))
+    assert "check 1: passed (1.5 of 1.5 pt)" in page
+    assert "hidden check 2: failed. (0 of 1.5 pt)" in page
+    assert "partial credit: 1.5 of 3 points" in page

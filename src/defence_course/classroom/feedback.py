@@ -100,13 +100,17 @@ def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
     _el(box, "strong", f"{qid}: {row.get('status', '')}, {_points(row)}")
     if row.get("message"):
         _el(box, "div", row["message"], class_="text")
+    known = {q.id: q for q in spec.questions}
     checks = fb.checks.get(qid, ())
     if checks:
         items = _el(box, "ul")
+        worth = [c.points for c in known[qid].checks] if qid in known else []
         for check in checks:
-            _el(items, "li", _check_text(check))
+            points = worth[check.number - 1] if 0 < check.number <= len(worth) else None
+            credit = "" if points is None else \
+                f" ({points if check.passed else 0:g} of {points:g} pt)"
+            _el(items, "li", _check_text(check) + credit)
     mark = fb.marks.get(qid, {})
-    known = {q.id: q for q in spec.questions}
     found = criteria(qid, known[qid].rubric) if qid in known else []
     if found and any((mark.get(c.column) or "").strip() for c in found):
         table = _el(box, "table")

@@ -51,6 +51,8 @@ class ClassStats:
     max_points: float = 0.0
     questions: list[str] = field(default_factory=list)
     pass_rates: dict[str, float] = field(default_factory=dict)
+    #: Mean points per auto-graded question (differs from the pass rate under partial credit).
+    mean_points: dict[str, float] = field(default_factory=dict)
     status_counts: Counter[str] = field(default_factory=Counter)
     failing: list[tuple[str, str, int]] = field(default_factory=list)
     need_help: list[tuple[str, float, str]] = field(default_factory=list)
@@ -78,6 +80,7 @@ def class_stats(rows: Sequence[Mapping[str, str]]) -> ClassStats:
         own = [r for r in rows if r["question"] == question]
         if own and question not in written:
             stats.pass_rates[question] = sum(r["status"] == "passed" for r in own) / len(own)
+            stats.mean_points[question] = statistics.fmean(float(r["points"] or 0) for r in own)
     failing = Counter((r["question"], r["message"]) for r in rows if r["status"] == "failed")
     stats.failing = [(q, m, n) for (q, m), n in failing.most_common(10)]
     stats.pending = sum(r["status"] == "manual" and not (r["points"] or "").strip() for r in rows)
@@ -239,8 +242,10 @@ def _section_questions(body: ET.Element, stats: ClassStats) -> None:
     if stats.pass_rates:
         uri, description = pass_rate_plot(stats)
         _figure(body, uri, description, "Figure 2.")
-    _table(body, ["question", "passed (%)"],
-           [(q, round(100 * r)) for q, r in stats.pass_rates.items()], "Pass rate per question")
+    _table(body, ["question", "passed (%)", "mean points"],
+           [(q, round(100 * r), round(stats.mean_points[q], 2))
+            for q, r in stats.pass_rates.items()],
+           "Pass rate and mean points per question (partial credit counts in the mean)")
     _el(body, "h3", "Most common failing checks")
     if stats.failing:
         _table(body, ["question", "first failing check", "students"], stats.failing,
