@@ -38,8 +38,8 @@ from defence_course.errors import DefenceCourseError
 from defence_course.usercsv import Warn, read_table
 
 __all__ = ["CANVAS_COLUMNS", "MISSING_CHOICES", "MOODLE_COLUMNS", "ExportError", "Person",
-           "class_totals", "export", "identity", "lateness_warnings", "missing_students", "read_grades",
-           "read_roster"]
+           "account", "class_totals", "export", "identity", "lateness_warnings",
+           "missing_students", "read_grades", "read_roster"]
 
 #: Canvas's Gradebook export/import identity columns, in its order.
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -212,6 +212,29 @@ def export(lms: str, grades: Path, out: Path, *, folder: Path | None = None,
     columns = [*CANVAS_COLUMNS, assignment] if lms == "canvas" else MOODLE_COLUMNS
     write_csv(out, columns, rows)
     return warnings
+
+
+def account(grades: Path, totals: Sequence[Mapping[str, Any]], roster: Mapping[str, Person],
+            subs: Mapping[str, Submission], key: Key | None) -> list[str]:
+    """Where every student went: the lines `lms export` prints, so nobody is lost unseen."""
+    rows: dict[str, list[str]] = {}
+    for row in read_grades(grades):
+        rows.setdefault(row["student"], []).append(row["status"])
+    broken = [s for s, statuses in rows.items() if set(statuses) <= {"error", "timeout"}]
+    ids = {str(identity(t["student"], subs, key)["user_id"]) for t in totals}
+    lines = [f"{len(totals)} student(s) graded",
+             f"  {sum(bool(t['excused']) for t in totals)} excused, "
+             f"{sum(bool(t['pending']) for t in totals)} with written answers not marked, "
+             f"{len(broken)} with no notebook that could be graded (error rows, 0 points)",
+             f"  {sum(int(t['late_days']) > 0 for t in totals)} late, "
+             f"{sum(str(t.get('note', '')).startswith('extension') for t in totals)} "
+             "with an extension"]
+    if roster:
+        absent = [p for uid, p in roster.items() if uid not in ids]
+        lines += [f"{len(roster)} on the roster: {len(roster) - len(absent)} graded, "
+                  f"{len(absent)} never submitted",
+                  f"{len(ids - set(roster) - {''})} graded but not on the roster"]
+    return lines
 
 
 def _moodle_now() -> str:

@@ -186,12 +186,15 @@ def _key_for(args: argparse.Namespace) -> Any:
 def _export(args: argparse.Namespace) -> int:
     from defence_course.classroom._io import write_csv
     from defence_course.classroom.gradebook import (
+        account,
         class_totals,
         export,
         lateness_warnings,
         read_grades,
+        read_roster,
     )
     from defence_course.classroom.late import TOTAL_COLUMNS
+    from defence_course.classroom.lms import load_manifest
 
     rule, times, key, extensions = _rule(args), _times(args), _key_for(args), _extensions(args)
     rows = read_grades(args.grades, _warn)
@@ -203,11 +206,15 @@ def _export(args: argparse.Namespace) -> int:
                        extensions=extensions, missing=args.missing,
                        comments=_comments(args, rows[0]["exercise"] if rows else ""))
     totals_path = args.out.with_name(args.out.stem + "-totals.csv")
-    write_csv(totals_path, TOTAL_COLUMNS, class_totals(args.grades, args.class_dir, rule, times,
-                                                       key=key, extensions=extensions))
+    totals = class_totals(args.grades, args.class_dir, rule, times, key=key, extensions=extensions)
+    write_csv(totals_path, TOTAL_COLUMNS, totals)
     for warning in warnings:
         _warn(warning)
     print(f"wrote {args.out} ({args.lms}) and {totals_path} (raw points, lateness, points)")
+    subs = {s.student: s for s in load_manifest(args.class_dir)} if args.class_dir else {}
+    roster = read_roster(args.roster, _warn) if args.roster else {}
+    for line in account(args.grades, totals, roster, subs, key):
+        print(line)
     return 0
 
 
