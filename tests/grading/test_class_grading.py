@@ -102,7 +102,7 @@ def test_the_whole_notebook_limit_still_holds(tmp_path: Path) -> None:
     nb = with_cell(load("solutions"), "joins_by_decade", "while True:\n    pass\n")
     save(subs / "dee.ipynb", nb)
     out = tmp_path / "grades.csv"
-    one_cell_may_use_all = Limits(timeout=3, memory_bytes=1 * GIB)  # the API's default
+    one_cell_may_use_all = Limits(timeout=3, memory_bytes=1 * GIB, cell_timeout=3)
     grade(EXERCISE, subs, out, jobs=1, limits=one_cell_may_use_all, root=REPO, progress=False,
           warn=lambda m: None)
     dee = rows(out)["dee"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from defence_course.classroom._io import atomic_write
 from defence_course.errors import DefenceCourseError
+from defence_course.grading.outputs import feedback_name
 
 __all__ = ["AnonymizeError", "Key", "reveal_feedback"]
 
@@ -89,7 +90,7 @@ def reveal_feedback(feedback: Path, key: Key, out: Path) -> list[Path]:
     written = []
     for path in sorted(feedback.glob("S-*.md")):
         student = key.identity(path.stem)["student"]
-        target = out / (student.replace("/", "_") + ".md")
+        target = out / feedback_name(student)
         atomic_write(target, key.reveal_text(path.read_text(encoding="utf-8")))
         written.append(target)
     return written

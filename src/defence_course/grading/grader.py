@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.authoring.exercises import stale_public_checks
+from defence_course.grading.errors import GradingError
 from defence_course.grading.journal import Journal
 from defence_course.grading.manual import check_criteria, read_sheet
 from defence_course.grading.outputs import write_outputs
@@ -29,7 +30,6 @@ from defence_course.grading.rows import build_job, rows_for_problem, rows_for_ru
 from defence_course.grading.sandbox import GIB, Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
 from defence_course.grading.spec import ExerciseSpec, load_spec
 from defence_course.grading.submissions import (
-    GradingError,
     Submission,
     SubmissionProblem,
     discover,

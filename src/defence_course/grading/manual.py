@@ -21,9 +21,10 @@ from pathlib import Path
 
 from defence_course.atomic import atomic_write
 from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.errors import GradingError
 from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
-from defence_course.grading.submissions import GradingError, student_id
+from defence_course.grading.submissions import student_id
 
 __all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "manual_points", "read_sheet",
            "sheet_columns", "write_manual", "write_rubrics"]
