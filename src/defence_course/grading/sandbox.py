@@ -401,7 +401,8 @@ def _loads_valid(text: str) -> Any:
 
 def _decode(reply: dict[str, Any], nonce: str) -> RunResult:
     """Turn the zygote's reply into a RunResult, trusting only strictly-typed plain JSON."""
-    output = reply.get("output") if isinstance(reply.get("output"), str) else ""
+    raw_output = reply.get("output")
+    output = raw_output if isinstance(raw_output, str) else ""
     seconds = float(reply.get("seconds") or 0.0)
     frame = reply.get("frame")
     report: Any = None

@@ -23,6 +23,7 @@ import signal
 import stat
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from defence_course.grading.framing import MAX_FRAME, read_frame, unpack_frame, write_frame
@@ -81,7 +82,8 @@ def python_source(cell: str) -> str:
     except ImportError:  # no IPython: comment the magic lines out
         return MAGIC_LINE.sub(lambda m: m.group(0)[:-1] + "#" + m.group(0)[-1], cell)
     try:
-        return TransformerManager().transform_cell(cell)
+        # IPython's transformer has no type annotations; transform_cell returns str.
+        return str(TransformerManager().transform_cell(cell))  # type: ignore[no-untyped-call]
     except Exception:  # IPython could not parse it: compile() reports the error
         return cell
 
@@ -302,9 +304,11 @@ def _remove_sysv_ipc() -> None:
     namespace is private: in rlimits mode these would be the host's objects.
     """
     libc = _libc()
-    for kind, remove in (("shm", lambda i: libc.shmctl(i, 0, None)),  # IPC_RMID = 0
-                         ("msg", lambda i: libc.msgctl(i, 0, None)),
-                         ("sem", lambda i: libc.semctl(i, 0, 0))):
+    removers: tuple[tuple[str, Callable[[int], object]], ...] = (
+        ("shm", lambda i: libc.shmctl(i, 0, None)),  # IPC_RMID = 0
+        ("msg", lambda i: libc.msgctl(i, 0, None)),
+        ("sem", lambda i: libc.semctl(i, 0, 0)))
+    for kind, remove in removers:
         with contextlib.suppress(OSError, ValueError, IndexError):
             with open(f"/proc/sysvipc/{kind}", encoding="ascii") as listing:
                 lines = listing.read().splitlines()[1:]
