@@ -78,11 +78,10 @@ class Key:
         return CODE.sub(lambda m: self.identities.get(m[0], {}).get("student", m[0]), text)
 
     def save(self) -> None:
-        """Write the key atomically (readable by its owner only)."""
+        """Write the key atomically, readable by its owner only from its first byte."""
         atomic_write(self.path, json.dumps({"version": KEY_VERSION, "secret": self.secret,
                                             "codes": self.identities}, indent=1,
-                                           ensure_ascii=False))
-        self.path.chmod(0o600)
+                                           ensure_ascii=False), mode=0o600)
 
 
 def reveal_feedback(feedback: Path, key: Key, out: Path) -> list[Path]:
