@@ -411,7 +411,8 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             plan = ResumePlan.make(found, journal, fingerprint, limits.resume_key(),
                                    _selected(found, students))
             resumed = len(plan.records)
-            mode, warnings = "none", list[str]()
+            mode = "none"
+            warnings: list[str] = []
             if plan.needs_sandbox:
                 mode, warning = choose_mode(sandbox)
                 if warning:
