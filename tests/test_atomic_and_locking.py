@@ -85,3 +85,25 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
         path.chmod(mode)
         write(path, "new")
         assert (path.stat().st_mode & 0o777, path.read_text()) == (mode, "new")
+
+
+def test_a_secret_is_never_readable_by_others_not_even_before_the_rename(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The anonymous-code key is written 0600 from its first byte (no chmod after the rename)."""
+    from defence_course.classroom.anonymize import Key
+
+    seen: list[int] = []
+    real = os.replace
+
+    def replace(src: str, dst: Path) -> None:
+        seen.append(os.stat(src).st_mode & 0o777)
+        real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    old = os.umask(0o022)
+    try:
+        Key(tmp_path / "key.json").save()
+    finally:
+        os.umask(old)
+    assert seen == [0o600]
+    assert (tmp_path / "key.json").stat().st_mode & 0o777 == 0o600

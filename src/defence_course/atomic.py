@@ -35,20 +35,22 @@ def _umask() -> int:
     return mask
 
 
-def _temp_beside(path: Path) -> tuple[int, Path]:
+def _temp_beside(path: Path, mode: int | None = None) -> tuple[int, Path]:
     """An open temp file next to `path` with the mode `path` will have once replaced.
 
     Why: mkstemp creates it 0600; renamed as is, grades.csv or the learners' bundle would be
-    unreadable to the other users of a shared server. The file keeps the mode of the file it
-    replaces, or gets the umask's (0644 under the usual 022), as `open()` would give it.
+    unreadable to the other users of a shared server. The file gets `mode` when given (a
+    secret: 0600 before a byte is written), else keeps the mode of the file it replaces, or
+    gets the umask's (0644 under the usual 022), as `open()` would give it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     # Short temp name: `path.name` may already be close to the 255-byte file-name limit.
     tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        mode = 0o666 & ~_umask()
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{tag}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, mode)
@@ -59,14 +61,15 @@ def _temp_beside(path: Path) -> tuple[int, Path]:
     return fd, Path(tmp)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write to a temp file in the same folder, fsync, rename over `path`, fsync the folder.
 
     Why: os.replace is atomic on POSIX and Windows, so a reader (or a crash) sees either the
-    old file or the new one. The temp file is removed when anything fails.
+    old file or the new one. The temp file is removed when anything fails. `mode`: see
+    _temp_beside (the replaced file's, or the umask's, unless given).
     """
     path = Path(path)
-    fd, tmp = _temp_beside(path)
+    fd, tmp = _temp_beside(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -79,9 +82,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write UTF-8 text atomically (line endings kept exactly as given)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def atomic_write_many(files: dict[Path, str]) -> None:

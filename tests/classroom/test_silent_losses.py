@@ -22,8 +22,9 @@ from defence_course.classroom.gradebook import (
 from defence_course.classroom.late import parse_rule, read_times
 from defence_course.classroom.lms import LmsError, check_exercise, collect, same_file_times, stage
 from defence_course.cli import build_parser, main
+from defence_course.grading.errors import GradingError
 from defence_course.grading.manual import SheetError, check_students, read_sheet
-from defence_course.grading.submissions import GradingError, check_class, discover
+from defence_course.grading.submissions import check_class, discover
 from tests.classroom.test_gradebook import DUE, DUE_TS, graded_class, put
 from tests.classroom.test_lms import EXERCISE
 

@@ -15,7 +15,7 @@ import pytest
 
 from defence_course import atomic, data
 from defence_course.atomic import atomic_write_many
-from defence_course.grading import grade, worker
+from defence_course.grading import grade, zygote
 from defence_course.grading.grader import MAGIC_IN_JSON, _sandbox_config
 from defence_course.grading.journal import Journal
 from defence_course.grading.records import Record
@@ -142,5 +142,5 @@ def test_the_zygote_warm_up_runs_on_every_course_dataset_and_changes_none(
     monkeypatch.setenv("DEFENCE_COURSE_DATA", str(REPO / "data"))
     frames = [data.load(name) for name in data.list_datasets()]
     before = [frame.copy() for frame in frames]
-    worker._warm_up(frames)
+    zygote._warm_up(frames)
     assert all(a.equals(b) for a, b in zip(frames, before, strict=True))

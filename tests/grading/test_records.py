@@ -38,7 +38,7 @@ def test_a_record_round_trips_through_the_journal_in_its_json_format(tmp_path: P
     raw = json.loads(path.read_text(encoding="utf-8"))
     assert raw["version"] == JOURNAL_VERSION
     assert raw["rows"][0]["checks"] == [[2, True, False, "expected 27", "count the members"]]
-    assert raw["limits"]["per_cell_seconds"] == Limits().timeout
+    assert raw["limits"]["per_cell_seconds"] == Limits().per_cell_seconds
 
 
 @pytest.mark.parametrize("text", ["[]", '{"version": 1}', '{"version": 99, "student": "ana"}',

@@ -22,6 +22,7 @@ from typing import Any
 
 from defence_course.authoring.exercises import stale_public_checks
 from defence_course.grading.cells import handed_out_lines
+from defence_course.grading.errors import GradingError
 from defence_course.grading.journal import Journal, journal_for
 from defence_course.grading.manual import check_criteria, check_students, read_sheet
 from defence_course.grading.outputs import write_outputs
@@ -30,7 +31,6 @@ from defence_course.grading.rows import build_job, rows_for_problem, rows_for_ru
 from defence_course.grading.sandbox import GIB, Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
 from defence_course.grading.spec import ExerciseSpec, load_spec
 from defence_course.grading.submissions import (
-    GradingError,
     Submission,
     SubmissionProblem,
     check_class,
@@ -416,7 +416,8 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             plan = ResumePlan.make(found, journal, fingerprint, limits.resume_key(),
                                    _selected(found, students))
             resumed = len(plan.records)
-            mode, warnings = "none", list[str]()
+            mode = "none"
+            warnings: list[str] = []
             if plan.needs_sandbox:
                 mode, warning = choose_mode(sandbox)
                 if warning:

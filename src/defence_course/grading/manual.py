@@ -22,9 +22,10 @@ from pathlib import Path
 
 from defence_course.atomic import atomic_write
 from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.errors import GradingError
 from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
-from defence_course.grading.submissions import GradingError, student_id
+from defence_course.grading.submissions import student_id
 from defence_course.locking import file_lock, lock_path
 from defence_course.usercsv import delimiter_of, read_table
 

@@ -26,7 +26,7 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
     answers = [{"name": q.answer, "kind": q.kind, "calls": [[a, k] for a, k in q.calls]}
                for q in spec.questions if q.kind != "manual"]
     # IPython syntax (%magic, !shell) is turned into Python inside the sandbox, under the time
-    # limit: IPython's transformer can take minutes on a crafted cell (see _worker.python_source).
+    # limit: IPython's transformer can take minutes on a crafted cell (see zygote.python_source).
     return Job(parsed.code_cells, answers)
 
 
