@@ -27,7 +27,7 @@ from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
 from defence_course.grading.submissions import student_id
 from defence_course.locking import file_lock, lock_path
-from defence_course.usercsv import delimiter_of, read_table
+from defence_course.usercsv import Table, delimiter_of, read_table
 
 __all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "check_students", "criteria",
            "manual_points", "read_sheet", "save_marks", "sheet_columns", "write_manual",
@@ -95,8 +95,13 @@ def read_sheet(path: Path, warn: Callable[[str], None] = lambda m: None
     drop the other's mark."""
     if not path.is_file():
         return {}
-    table = read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet", warn=warn,
-                       error=SheetError, again="re-run the same grade command")
+    return _sheet_rows(path, read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet",
+                                        warn=warn, error=SheetError,
+                                        again="re-run the same grade command"))
+
+
+def _sheet_rows(path: Path, table: Table) -> dict[tuple[str, str, str], dict[str, str]]:
+    """The sheet's rows by answer, from the table as read (one row per answer)."""
     rows: dict[tuple[str, str, str], dict[str, str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for line, raw in zip(table.lines, table.rows, strict=True):
@@ -272,7 +277,7 @@ def save_marks(path: Path, key: tuple[str, str, str], values: Mapping[str, str])
     with file_lock(lock_path(path), timeout=SAVE_TIMEOUT, busy=_busy(path)):
         table = read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet",
                            error=SheetError, again="try again")
-        rows = read_sheet(path)
+        rows = _sheet_rows(path, table)
         if key not in rows:
             raise SheetError(f"{path}: no row for {' '.join(key)}: run `grade` again to add "
                              "the answer, then mark it")
