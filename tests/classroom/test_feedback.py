@@ -112,6 +112,9 @@ def test_the_canvas_pack_is_named_as_canvas_matches_it(graded: dict[str, Path]) 
     assert [canvas_matches(n) for n in names] == [
         ("12347", "67902"), ("12345", "67891"), ("12346", "67900")]
     assert all(n.endswith(f"_feedback-{EXERCISE}.html") for n in names)
+    # A Moodle pack of a Canvas class would reach nobody: an error, not an empty zip.
+    assert main(["lms", "feedback", "moodle", str(graded["out"]), "--class",
+                 str(graded["root"] / "class")]) == 2
 
 
 def moodle_matches(path: str) -> str:

@@ -150,6 +150,7 @@ def test_report_leaves_written_questions_out_of_pass_rates_and_counts_unmarked_o
     stats = class_stats(rows)
     assert "q7" not in stats.pass_rates
     assert stats.pending == 1
+    assert stats.written == {"q7": [None, 2.0]}  # answers sent to the marker only
     helped = [s for s, _, _ in stats.need_help]
     assert helped[0] == "<script>alert(1)</script>"
     assert "student05" in helped

@@ -300,6 +300,18 @@ def test_the_report_lists_students_without_a_submission(tmp_path: Path) -> None:
     assert "Never, Came" in page
 
 
+def test_the_report_shows_written_marks_and_points_after_penalties(tmp_path: Path) -> None:
+    grades, folder, _ = graded_class(tmp_path)
+    assert main(["report", str(grades), "--class", str(folder), "--due", DUE,
+                 "--late-penalty", "10%/day"]) == 0
+    page = (tmp_path / f"report-{EXERCISE}.html").read_text(encoding="utf-8")
+    assert "Written answers" in page
+    assert "Points given to each written question" in page
+    # Canvas marked Jane and Chidi late: a penalty, so the histogram after penalties is drawn.
+    assert "Histogram of points after late penalties for 3 students" in page
+    assert "late-mark" in page
+
+
 # 13 ------------------------------------------------------------------------------------------
 
 def _help(*command: str) -> str:

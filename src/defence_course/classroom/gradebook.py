@@ -178,8 +178,9 @@ def export(lms: str, grades: Path, out: Path, *, folder: Path | None = None,
     pending = [t["student"] for t in totals if t["pending"] and not t["excused"]]
     if pending and not allow_pending:
         raise ExportError(f"{len(pending)} student(s) have written answers not marked yet "
-                          f"({', '.join(pending[:5])}...): fill in manual.csv and re-run "
-                          "`grade`, or pass --allow-pending to export their points so far")
+                          f"({', '.join(pending[:5])}...): mark them (the marking page or "
+                          "manual.csv) and re-run `grade`, or pass --allow-pending to export "
+                          "their points so far")
     warnings, rows = [], []
     people = read_roster(roster) if roster else {}
     for total in totals:

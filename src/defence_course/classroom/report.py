@@ -57,7 +57,7 @@ class ClassStats:
     failing: list[tuple[str, str, int]] = field(default_factory=list)
     need_help: list[tuple[str, float, str]] = field(default_factory=list)
     pending: int = 0
-    #: Each written question's points per student (None: not marked yet).
+    #: Each written question's marks, answers sent to the marker only (None: not marked yet).
     written: dict[str, list[float | None]] = field(default_factory=dict)
 
 
@@ -87,7 +87,8 @@ def class_stats(rows: Sequence[Mapping[str, str]]) -> ClassStats:
     stats.need_help = _need_help(per_student, stats)
     for question in sorted(written, key=stats.questions.index):
         stats.written[question] = [float(r["points"]) if (r["points"] or "").strip() else None
-                                   for r in rows if r["question"] == question]
+                                   for r in rows
+                                   if r["question"] == question and r["status"] == "manual"]
     return stats
 
 

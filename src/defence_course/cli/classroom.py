@@ -296,6 +296,11 @@ def _feedback(args: argparse.Namespace) -> int:
             left_out.append(student)
             continue
         entries.append((pack_name(args.target, who, exercise), text))
+    if not entries:
+        from defence_course.classroom.gradebook import ExportError
+
+        raise ExportError(f"no student of {args.grades} came from a {args.target} download; "
+                          "pack for the LMS the class was imported from (the pages are written)")
     out = args.out or args.grades.with_name(f"feedback-{exercise}-{args.target}.zip")
     write_pack(out, entries)
     if left_out:
