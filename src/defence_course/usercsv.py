@@ -53,6 +53,9 @@ def decode(path: Path, warn: Warn, error: type[DefenceCourseError] = CsvFileErro
         data = path.read_bytes()
     except OSError as problem:
         raise error(f"cannot read {path}: {problem.strerror}") from None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx (a zip), .xls
+        raise error(f"{path} is a spreadsheet workbook, not a CSV file: in the spreadsheet, "
+                    f"File > Save As > \"CSV UTF-8\", and {again}")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

@@ -219,6 +219,16 @@ def test_a_missing_column_is_named_without_a_traceback(
     assert "Traceback" not in err
 
 
+def test_a_workbook_handed_in_as_csv_is_named(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    grades, folder, _ = graded_class(tmp_path)
+    workbook = tmp_path / "roster.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb3\xa2")
+    assert main(["lms", "export", "canvas", str(grades), "--out", str(tmp_path / "c.csv"),
+                 "--class", str(folder), "--roster", str(workbook), "--allow-pending"]) == 2
+    assert "is a spreadsheet workbook, not a CSV file" in capsys.readouterr().err
+
+
 def test_a_grades_csv_that_is_not_one_is_named(tmp_path: Path) -> None:
     path = tmp_path / "grades.csv"
     path.write_text("name,score\nJo,1\n", encoding="utf-8")
