@@ -7,7 +7,7 @@ import copy
 import csv
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -95,9 +95,12 @@ def test_canvas_download_to_gradebook_and_report(tmp_path: Path) -> None:
     grade(EXERCISE, tmp_path / "class", out, jobs=2, limits=LIMITS, root=REPO, progress=False)
 
     canvas = tmp_path / "canvas-import.csv"
+    times = tmp_path / "canvas-times.csv"  # Canvas's submission times (its zip's are not)
+    late = datetime.fromtimestamp(DUE_TS + 25 * 3600, timezone.utc).isoformat()
+    times.write_text(f"ID;submitted_at\n12345;{late}\n", encoding="utf-8")
     assert main(["lms", "export", "canvas", str(out), "--out", str(canvas), "--class",
                  str(tmp_path / "class"), "--assignment", "Ex02 (4411)", "--due", DUE,
-                 "--late-penalty", "10%/day", "--late-cap", "50%"]) == 0
+                 "--late-penalty", "10%/day", "--late-cap", "50%", "--times", str(times)]) == 0
     with canvas.open(encoding="utf-8", newline="") as handle:
         exported = {r["ID"]: r for r in csv.DictReader(handle)}
     # 16 points each; Jane 25 h late: two started days, 20 % of 16 = 3.2 deducted.

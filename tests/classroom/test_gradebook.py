@@ -94,11 +94,15 @@ def by_student(rows: list[dict[str, str]], column: str = "student") -> dict[str,
 
 def test_totals_keep_the_raw_score_next_to_the_penalty(tmp_path: Path) -> None:
     grades, folder, _ = graded_class(tmp_path)
-    totals = by_student(class_totals(grades, folder, parse_rule(DUE, "10%/day", "50%")))
+    rule = parse_rule(DUE, "10%/day", "50%")
+    # Canvas's zip gives every file the time the zip was built: never a submission time. The
+    # LMS's times (--times) say Jane was 26 h late: two started days, 10 % of 5 points each.
+    times = {"12345": datetime.fromtimestamp(DUE_TS + 26 * 3600, timezone.utc)}
+    totals = by_student(class_totals(grades, folder, rule, times))
     jane = totals["smithjane_12345"]
     assert (jane["raw_points"], jane["late_days"], jane["late_penalty"], jane["points"]) == (
-        "5", 2, "1", "4")  # 26 h late: two started days, 10 % of 5 points each
-    assert jane["time_source"] == "file"
+        "5", 2, "1", "4")
+    assert jane["time_source"] == "lms-times"
     # Canvas marked Chidi late although the file time is before the due date: one day.
     assert totals["okaforchidi_12348"]["late_days"] == 1
     assert totals["tremblayzoe_12346"]["late_days"] == 0
@@ -121,7 +125,8 @@ def test_canvas_gradebook_has_canvas_import_columns(tmp_path: Path) -> None:
         '"Smith, Jane",12345,A0012345,jsmith,Section 01,\n', encoding="utf-8")
     out = tmp_path / "canvas.csv"
     export("canvas", grades, out, folder=folder, assignment="Ex02 two clubs (555)",
-           rule=parse_rule(DUE, "10%/day"), roster=roster)
+           rule=parse_rule(DUE, "10%/day"), roster=roster,
+           times={"12345": datetime.fromtimestamp(DUE_TS + 26 * 3600, timezone.utc)})
     header, rows = read(out)
     # Canvas Instructor Guide, "How do I import grades in the Gradebook?": Student, ID,
     # SIS User ID, SIS Login ID, Section, then "Assignment Name (id)" columns.

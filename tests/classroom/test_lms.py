@@ -110,7 +110,8 @@ def test_canvas_latest_submission_wins_and_junk_is_skipped(tmp_path: Path) -> No
     assert jane.path.name.endswith("67891_ex02-two-clubs-1.ipynb")
     assert jane.late
     assert jane.superseded == ["smithjane_12345_67890_ex02-two-clubs.ipynb"]
-    assert "graded ex02-two-clubs-1.ipynb (the last upload)" in jane.note
+    assert "graded ex02-two-clubs-1.ipynb (named like ex02-two-clubs.ipynb, the last upload" \
+        in jane.note
     assert by["leeminho_12347"].path.name.endswith("67999_ex02-two-clubs.ipynb")
     assert not by["tremblayzoe_12346"].late
     assert not by["tremblayzoe_12346"].note
@@ -127,7 +128,7 @@ def test_moodle_folders_newest_notebook_wins(tmp_path: Path) -> None:
     assert jane.path is not None
     assert jane.path.parent.name == "copy"
     assert "2 notebooks" in jane.note
-    assert "the newest notebook" in jane.note
+    assert "the newest file time" in jane.note
     assert [s.student for s in subs] == ["Jane Smith_1234567", "Zoë Tremblay_1234568"]
 
 

@@ -18,6 +18,7 @@ from defence_course.grading.manual import (
     sheet_columns,
     write_manual,
 )
+from defence_course.grading.records import Record
 from defence_course.grading.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,8 +97,9 @@ def test_written_sheet_reads_back_exactly_and_rubrics_go_once_to_markdown(tmp_pa
     path = tmp_path / "manual.csv"
     existing = {("=HYPERLINK(1)", "ex03-who-pays", "q7"): {"points": "", "comment": "see me",
                                                           "q7.1": "1"}}
-    write_manual(path, existing, [{"student": "=HYPERLINK(1)",
-                                   "manual_answers": {"q7": "+2 pts"}}], spec)
+    answers = Record("=HYPERLINK(1)", "ex03-who-pays", "", "", (),
+                     manual_answers={"q7": "+2 pts"})
+    write_manual(path, existing, [answers], spec)
     header = path.read_text().splitlines()[0]
     assert header.startswith("student,exercise,question,max_points,points,comment,answer,q7.1")
     assert "'=HYPERLINK" in path.read_text()
@@ -148,6 +150,7 @@ def test_report_leaves_written_questions_out_of_pass_rates_and_counts_unmarked_o
     stats = class_stats(rows)
     assert "q7" not in stats.pass_rates
     assert stats.pending == 1
+    assert stats.written == {"q7": [None, 2.0]}  # answers sent to the marker only
     helped = [s for s, _, _ in stats.need_help]
     assert helped[0] == "<script>alert(1)</script>"
     assert "student05" in helped

@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 from defence_course.grading.cells import (
-    added_markdown,
+    added_text,
     cell_questions,
+    code_text,
     describe_cell,
     first_line,
+    handed_out_lines,
     untouched_function,
 )
 
@@ -56,7 +58,7 @@ def test_untouched_function_stub_is_recognised() -> None:
 
 def test_markdown_a_student_added_is_found_under_its_question() -> None:
     nb = cells("exercises")
-    original = ["".join(c["source"]) for c in nb if c["cell_type"] == "markdown"]
+    original = handed_out_lines((c["cell_type"], "".join(c["source"])) for c in nb)
     at = next(i for i, c in enumerate(nb) if c["metadata"].get("defence_course"))
     added = [{"cell_type": "markdown", "metadata": {},
               "source": "Because Austria, Cyprus, Ireland and Malta are neutral."},
@@ -64,7 +66,31 @@ def test_markdown_a_student_added_is_found_under_its_question() -> None:
     student = nb[:at + 1] + added + nb[at + 1:]
     q5 = next(i for i, c in enumerate(student) if "".join(c["source"]).startswith("## q5"))
     student.insert(q5 + 2, {"cell_type": "markdown", "metadata": {}, "source": ["My note ", "on q5"]})
-    found = added_markdown(student, original)
+    found = added_text(student, original)
     assert found == {"q5": ["My note on q5"],
                      "q7": ["Because Austria, Cyprus, Ireland and Malta are neutral."]}
-    assert added_markdown(nb, original) == {}
+    assert added_text(nb, original) == {}
+
+
+def test_text_written_anywhere_outside_the_answer_cells_is_found() -> None:
+    """Issue 20, item 11: an answer typed into the prompt cell, a docstring or a comment, a
+    raw cell, or Markdown above the first question never scored 0 unseen again."""
+    nb = cells("exercises")
+    original = handed_out_lines((c["cell_type"], "".join(c["source"])) for c in nb)
+    student = json.loads(json.dumps(nb))
+    at = {"".join(c["source"])[:5]: i for i, c in enumerate(student)}
+    student[at["## q7"]]["source"] = "".join(student[at["## q7"]]["source"]) + \
+        "\n\nThey are neutral states."
+    q6 = next(i for i, c in enumerate(student) if "def members_by" in "".join(c["source"]))
+    student[q6]["source"] = ('def members_by(year):\n    """I could not finish: it needs the '
+                             'join year."""\n    # Neutrality keeps Austria out\n'
+                             '    # x = sorted(y)\n    return []\n')
+    student.insert(q6 + 1, {"cell_type": "raw", "metadata": {}, "source": "Raw thoughts on q6"})
+    student.insert(1, {"cell_type": "markdown", "metadata": {}, "source": "Note before q1"})
+    found = added_text(student, original)
+    assert found == {
+        "q1": ["Note before q1"],
+        "q6": ["I could not finish: it needs the join year.\nNeutrality keeps Austria out",
+               "Raw thoughts on q6"],
+        "q7": ["They are neutral states."]}
+    assert code_text("They are neutral states.") == ["They are neutral states."]

@@ -134,6 +134,24 @@ def test_hidden_failures_never_carry_the_reason() -> None:
     assert grade_question(spec.questions[0], MISSING, "ex00-test").status == "missing"
 
 
+def test_per_check_points_give_partial_credit_and_default_stays_all_or_nothing() -> None:
+    spec = parse_spec({"exercise": "ex00-test", "questions": [{"id": "q1", "points": 3,
+        "answer": "x", "checks": [{"public": True, "type": "list", "points": 1},
+                                  {"public": True, "length": 3, "points": 0.5},
+                                  {"equals": [1, 2, 3], "points": 1.5}]}]})
+    question = spec.questions[0]
+    assert grade_question(question, [1, 2, 3], "ex00-test").points == 3
+    wrong = grade_question(question, [3, 2, 1], "ex00-test")
+    assert (wrong.status, wrong.points) == ("failed", 1.5)
+    assert wrong.message.endswith("(partial credit: 1.5 of 3 points)")
+    assert grade_question(question, "x", "ex00-test").points == 0
+    # The learner's inline check (public checks only) shows pass/fail, not partial points.
+    assert grade_question(question, [1], "ex00-test", only_public=True).points == 0
+    assert public_spec(spec)["questions"][0]["checks"][0]["points"] == 1
+    plain = spec_with({"public": True, "type": "list"})
+    assert "points" not in public_spec(plain)["questions"][0]["checks"][0]
+
+
 # -- specs -------------------------------------------------------------------------------------
 
 
@@ -154,6 +172,13 @@ def test_hidden_failures_never_carry_the_reason() -> None:
                                       "checks": [{"length": 1}]}]}, "rubric"),
     ({"exercise": "e", "questions": [{"id": "q1", "points": 1, "answer": "x",
                                       "checks": [{"lenght": 1}]}]}, "unknown"),
+    ({"exercise": "e", "questions": [{"id": "q1", "points": 2, "answer": "x", "checks": [
+        {"type": "list", "points": 1}, {"length": 2}]}]}, "every check of the question or to none"),
+    ({"exercise": "e", "questions": [{"id": "q1", "points": 2, "answer": "x", "checks": [
+        {"type": "list", "points": 1}, {"length": 2, "points": 0.5}]}]},
+     "add up to 1.5, the question's `points:` is 2"),
+    ({"exercise": "e", "questions": [{"id": "q1", "points": 1, "answer": "x", "checks": [
+        {"type": "list", "points": -1}]}]}, "0 or more"),
 ])
 def test_bad_specs_say_what_to_fix(raw: dict, words: str) -> None:
     with pytest.raises(SpecError, match=words):

@@ -51,10 +51,14 @@ class ClassStats:
     max_points: float = 0.0
     questions: list[str] = field(default_factory=list)
     pass_rates: dict[str, float] = field(default_factory=dict)
+    #: Mean points per auto-graded question (differs from the pass rate under partial credit).
+    mean_points: dict[str, float] = field(default_factory=dict)
     status_counts: Counter[str] = field(default_factory=Counter)
     failing: list[tuple[str, str, int]] = field(default_factory=list)
     need_help: list[tuple[str, float, str]] = field(default_factory=list)
     pending: int = 0
+    #: Each written question's marks, answers sent to the marker only (None: not marked yet).
+    written: dict[str, list[float | None]] = field(default_factory=dict)
 
 
 def class_stats(rows: Sequence[Mapping[str, str]]) -> ClassStats:
@@ -76,10 +80,15 @@ def class_stats(rows: Sequence[Mapping[str, str]]) -> ClassStats:
         own = [r for r in rows if r["question"] == question]
         if own and question not in written:
             stats.pass_rates[question] = sum(r["status"] == "passed" for r in own) / len(own)
+            stats.mean_points[question] = statistics.fmean(float(r["points"] or 0) for r in own)
     failing = Counter((r["question"], r["message"]) for r in rows if r["status"] == "failed")
     stats.failing = [(q, m, n) for (q, m), n in failing.most_common(10)]
     stats.pending = sum(r["status"] == "manual" and not (r["points"] or "").strip() for r in rows)
     stats.need_help = _need_help(per_student, stats)
+    for question in sorted(written, key=stats.questions.index):
+        stats.written[question] = [float(r["points"]) if (r["points"] or "").strip() else None
+                                   for r in rows
+                                   if r["question"] == question and r["status"] == "manual"]
     return stats
 
 
@@ -116,11 +125,13 @@ def _svg_uri(figure: Any) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def distribution_plot(stats: ClassStats) -> tuple[str, str]:
-    """A histogram of total points, and the sentence that says what it shows."""
+def distribution_plot(stats: ClassStats, totals: Sequence[float] | None = None,
+                      what: str = "total points") -> tuple[str, str]:
+    """A histogram of total points (or of `totals`), and the sentence that says what it shows."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    totals = list(stats.totals.values())
+    totals = list(stats.totals.values()) if totals is None else list(totals)
     figure = Figure(figsize=(6.4, 3.2))
     axes = figure.subplots()
     top = max(stats.max_points, max(totals, default=0.0), 1.0)
@@ -131,12 +142,14 @@ def distribution_plot(stats: ClassStats) -> tuple[str, str]:
         bins = [i * top / 20 for i in range(21)]
         axes.set_xlim(0, top)
     axes.hist(totals, bins=bins, color="#1f5f8b", edgecolor="white")
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.set_xlabel(f"total points (of {stats.max_points:g})")
+    locator = axes.yaxis.get_major_locator()  # matplotlib's AutoLocator, a MaxNLocator
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
+    axes.set_xlabel(f"{what} (of {stats.max_points:g})")
     axes.set_ylabel("students")
     description = "No students graded yet."
     if totals:
-        description = (f"Histogram of total points for {len(totals)} students: lowest "
+        description = (f"Histogram of {what} for {len(totals)} students: lowest "
                        f"{min(totals):g}, median {statistics.median(totals):g}, highest "
                        f"{max(totals):g}, mean {statistics.fmean(totals):.2f} of "
                        f"{stats.max_points:g} points.")
@@ -194,8 +207,8 @@ def _figure(parent: ET.Element, uri: str, description: str, caption: str) -> Non
     _el(figure, "figcaption", f"{caption} {description}")
 
 
-def build_report(stats: ClassStats, source: str, totals: Sequence[Mapping[str, Any]] = ()
-                 ) -> str:
+def build_report(stats: ClassStats, source: str, totals: Sequence[Mapping[str, Any]] = (),
+                 absent: Sequence[str] = ()) -> str:
     """The whole page as text (`<!DOCTYPE html>` + the serialized element tree)."""
     html = ET.Element("html", lang="en")
     head = _el(html, "head")
@@ -215,8 +228,10 @@ def build_report(stats: ClassStats, source: str, totals: Sequence[Mapping[str, A
     _section_questions(body, stats)
     _section_statuses(body, stats)
     _section_help(body, stats)
+    _section_written(body, stats)
     if totals:
-        _section_late(body, totals)
+        _section_late(body, stats, totals)
+    _section_absent(body, absent)
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
 
 
@@ -231,8 +246,10 @@ def _section_questions(body: ET.Element, stats: ClassStats) -> None:
     if stats.pass_rates:
         uri, description = pass_rate_plot(stats)
         _figure(body, uri, description, "Figure 2.")
-    _table(body, ["question", "passed (%)"],
-           [(q, round(100 * r)) for q, r in stats.pass_rates.items()], "Pass rate per question")
+    _table(body, ["question", "passed (%)", "mean points"],
+           [(q, round(100 * r), round(stats.mean_points[q], 2))
+            for q, r in stats.pass_rates.items()],
+           "Pass rate and mean points per question (partial credit counts in the mean)")
     _el(body, "h3", "Most common failing checks")
     if stats.failing:
         _table(body, ["question", "first failing check", "students"], stats.failing,
@@ -260,20 +277,54 @@ def _section_help(body: ET.Element, stats: ClassStats) -> None:
            "most answers missing")
 
 
-def _section_late(body: ET.Element, totals: Sequence[Mapping[str, Any]]) -> None:
+def _section_written(body: ET.Element, stats: ClassStats) -> None:
+    """Each written question's marks: how many are marked, and their spread."""
+    if not stats.written:
+        return
+    _el(body, "h2", "Written answers")
+    rows = []
+    for question, marks in stats.written.items():
+        done = [m for m in marks if m is not None]
+        spread = (min(done), statistics.median(done), max(done), round(statistics.fmean(done), 2)
+                  ) if done else ("", "", "", "")
+        rows.append((question, len(done), len(marks) - len(done), *spread))
+    _table(body, ["question", "marked", "not marked", "lowest", "median", "highest", "mean"],
+           rows, "Points given to each written question (marked answers only)")
+
+
+def _section_late(body: ET.Element, stats: ClassStats,
+                  totals: Sequence[Mapping[str, Any]]) -> None:
+    final = [float(t["points"]) for t in totals if str(t["points"]).strip()]
+    if any(float(t["late_penalty"] or 0) for t in totals):
+        _el(body, "h2", "Score distribution after late penalties")
+        uri, description = distribution_plot(stats, final, "points after late penalties")
+        _figure(body, uri, description, "Figure 3.")
+    excused = [(t["student"], t.get("note", "")) for t in totals if t.get("excused")]
+    if excused:
+        _table(body, ["student", "note"], excused, "Excused (no points counted)")
     late = [t for t in totals if int(t["late_days"])]
     _el(body, "h2", "Late work")
     if not late:
         _el(body, "p", "No submission was late.")
         return
-    _table(body, ["student", "submitted", "days late", "raw points", "penalty", "points"],
-           [(t["student"], t["submitted_at"], int(t["late_days"]), float(t["raw_points"]),
-             float(t["late_penalty"]), float(t["points"])) for t in late],
-           "Late submissions: the raw score and the penalty applied")
+    _table(body, ["student", "submitted", "from", "days late", "raw points", "penalty", "points"],
+           [(t["student"], t["submitted_at"], t["time_source"], int(t["late_days"]),
+             float(t["raw_points"]), float(t["late_penalty"]), float(t["points"])) for t in late],
+           "Late submissions: the raw score, where the time came from, and the penalty applied")
 
 
-def write_report(grades: Path, out: Path, totals: Sequence[Mapping[str, Any]] = ()) -> ClassStats:
+def _section_absent(body: ET.Element, absent: Sequence[str]) -> None:
+    _el(body, "h2", "Students without a submission")
+    if not absent:
+        _el(body, "p", "Every roster student submitted (or no roster was given: pass --roster).")
+        return
+    _table(body, ["student"], [(name,) for name in absent],
+           f"{len(absent)} roster student(s) with no submission")
+
+
+def write_report(grades: Path, out: Path, totals: Sequence[Mapping[str, Any]] = (),
+                 absent: Sequence[str] = ()) -> ClassStats:
     """Read grades.csv, write the report atomically, return its numbers."""
     stats = class_stats(read_grades(grades))
-    atomic_write(out, build_report(stats, grades.name, totals))
+    atomic_write(out, build_report(stats, grades.name, totals, absent))
     return stats

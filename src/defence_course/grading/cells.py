@@ -1,5 +1,5 @@
 """What the student sees in a notebook: which question a cell belongs to, its first line, an
-untouched function stub, and the Markdown cells a student added near a question.
+untouched function stub, and the text a student wrote outside the answer cells.
 
 Students cannot see "cell 11" (a count of code cells); they see the question headings
 (`## q5 · ...`, docs/exercise-format.md) and their own code. These helpers read the notebook's
@@ -10,11 +10,14 @@ under q5 that starts `while True:`".
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["added_markdown", "cell_questions", "describe_cell", "first_line", "untouched_function"]
+__all__ = ["added_text", "cell_questions", "code_text", "describe_cell", "first_line",
+           "handed_out_lines", "untouched_function"]
 
 HEADING = re.compile(r"^\s*#{1,6}\s*(?P<qid>q\d+)\b", re.IGNORECASE)
 FIRST_LINE_CHARS = 60
@@ -90,22 +93,77 @@ def untouched_function(code_cells: Iterable[str], name: str) -> bool:
     return last is not None and _is_stub(last.body)
 
 
-def added_markdown(cells: Sequence[Mapping[str, Any]], original: Iterable[str],
-                   meta_key: str = "defence_course") -> dict[str, list[str]]:
-    """Markdown cells the student wrote (not in the handed-out notebook, not a tagged answer
-    cell), grouped by the question whose heading is the closest above them."""
-    handed_out = {text.strip() for text in original}
+def _is_code(text: str) -> bool:
+    """A comment that is itself Python (`# x = sorted(y)`): commented-out code, not prose."""
+    try:
+        tree = ast.parse(text.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    body = tree.body
+    return bool(body) and not (len(body) == 1 and isinstance(body[0], ast.Expr)
+                               and isinstance(body[0].value, (ast.Name, ast.Constant)))
+
+
+def code_text(source: str) -> list[str]:
+    """The prose in a code cell: its comments (not commented-out code) and its string
+    statements (docstrings); all of a cell that is not Python (an answer typed as text)."""
+    try:
+        tree = ast.parse(source)
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (SyntaxError, ValueError, RecursionError, MemoryError, tokenize.TokenError):
+        return source.splitlines()
+    found = [(t.start[0], [t.string.lstrip("#")]) for t in tokens
+             if t.type == tokenize.COMMENT and not _is_code(t.string.lstrip("#"))]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
+                node.value.value, str):
+            found.append((node.lineno, node.value.value.splitlines()))
+    return [line for _, lines in sorted(found, key=lambda item: item[0]) for line in lines]
+
+
+def _text_lines(cell: Mapping[str, Any]) -> list[str]:
+    """The lines of a cell a marker reads as prose (Markdown, raw, or code's comments)."""
+    kind, source = cell.get("cell_type"), _source(cell)
+    if kind in ("markdown", "raw"):
+        return source.splitlines()
+    return code_text(source) if kind == "code" else []
+
+
+def handed_out_lines(sources: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """Every line the exercise hands out, from (cell type, source) pairs: the lines as they
+    are and the prose of its code cells (docstrings without their quotes)."""
+    lines: set[str] = set()
+    for kind, source in sources:
+        lines.update(line.strip() for line in source.splitlines())
+        lines.update(line.strip() for line in _text_lines({"cell_type": kind, "source": source}))
+    return frozenset(lines)
+
+
+def _near(headings: Sequence[str | None], index: int) -> str:
+    """The question a cell is near: the heading above it, else the first one below it."""
+    above = headings[index]
+    if above:
+        return above
+    return next((h for h in headings[index:] if h), "")
+
+
+def added_text(cells: Sequence[Mapping[str, Any]], handed_out: frozenset[str],
+               meta_key: str = "defence_course") -> dict[str, list[str]]:
+    """Text the student wrote outside the tagged answer cells, by the question it is near:
+    lines of Markdown (a prompt cell too) or raw cells, comments and docstrings in code, and
+    Markdown above the first heading, that the exercise did not hand out."""
+    headings: list[str | None] = []
     current: str | None = None
-    found: dict[str, list[str]] = {}
     for cell in cells:
-        heading = _heading(cell)
-        current = heading or current
-        if cell.get("cell_type") != "markdown" or heading or current is None:
-            continue
+        current = _heading(cell) or current
+        headings.append(current)
+    found: dict[str, list[str]] = {}
+    for index, cell in enumerate(cells):
         meta = cell.get("metadata")
         if isinstance(meta, Mapping) and isinstance(meta.get(meta_key), Mapping):
             continue  # the tagged answer cell itself
-        text = _source(cell).strip()
-        if text and text not in handed_out:
-            found.setdefault(current, []).append(text)
+        new = [line.strip() for line in _text_lines(cell)
+               if line.strip() and line.strip() not in handed_out]
+        if new:
+            found.setdefault(_near(headings, index), []).append("\n".join(new))
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from defence_course.grading.plain import (
     MISSING,
@@ -167,13 +167,13 @@ def _length(value: Any) -> int:
 def _members(value: Any) -> list[Any]:
     kind = kind_of(value)
     if kind == "list":
-        return value
+        return cast("list[Any]", value)
     if kind == "set":
-        return value["items"]
+        return cast("list[Any]", value["items"])
     if kind == "dict":
         return [k for k, _ in value["items"]]
     if kind == "series":
-        return value["data"]
+        return cast("list[Any]", value["data"])
     raise _Fail(f"expected a list, set, dict or Series, got {describe(value)}")
 
 
@@ -344,7 +344,8 @@ def grade_question(question: ExerciseQuestion, answer: Any, exercise: str, *,
                    absent_message: str = "") -> QuestionOutcome:
     """Grade one autograded question on a plain answer (`MISSING` when the name is undefined).
 
-    All checks must pass for the points. Messages for hidden checks never include expected
+    All checks must pass for the points, unless the spec gives each check its points (partial
+    credit: the points of the checks passed). Messages for hidden checks never include expected
     values: only their number, the author's hint and a generic reason.
     """
     checks = [c for c in question.checks if c.public or not only_public]
@@ -365,5 +366,9 @@ def grade_question(question: ExerciseQuestion, answer: Any, exercise: str, *,
     else:
         message = f"hidden check {first.number} of {len(outcomes)}: failed"
     message += f". Hint: {first.hint}" if first.hint else ""
-    return QuestionOutcome(question.id, "failed", 0.0, question.points, message, outcomes)
+    earned = 0.0
+    if not only_public and any(c.points is not None for c in checks):
+        earned = sum(c.points or 0.0 for c, o in zip(checks, outcomes, strict=True) if o.passed)
+        message += f" (partial credit: {earned:g} of {question.points:g} points)"
+    return QuestionOutcome(question.id, "failed", earned, question.points, message, outcomes)
 

@@ -1,8 +1,8 @@
 """The manual marking sheet: read what spreadsheets save, a comment per answer, rubric criteria.
 
-- Read: UTF-8 (with or without Excel's byte-order mark); comma-, semicolon- (French and German
-  Excel) or tab-separated, told apart from the header line. A semicolon-separated file that is
-  not UTF-8 is Excel's Windows-1252: read with a warning (any other non-UTF-8 file is refused).
+- Read by the course's one CSV reader (`defence_course.usercsv`): UTF-8 or Excel's
+  Windows-1252 (with a warning), comma, semicolon or tab. Two rows for one answer, and a row
+  for no student of the class, are errors that name the rows.
 - `comment`: free text the instructor writes; it goes into the student's feedback.
 - Rubric criteria: a rubric written as lines `1 pt: ...` (docs/exercise-format.md) becomes one
   column per criterion, `q7.1`, `q7.2`, ..., instead of the whole rubric in every row; the
@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,19 +22,21 @@ from pathlib import Path
 
 from defence_course.atomic import atomic_write
 from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.errors import GradingError
+from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
-from defence_course.grading.submissions import GradingError, student_id
+from defence_course.grading.submissions import student_id
+from defence_course.locking import file_lock, lock_path
+from defence_course.usercsv import Table, delimiter_of, read_table
 
-__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "manual_points", "read_sheet",
-           "sheet_columns", "write_manual", "write_rubrics"]
+__all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "check_students", "criteria",
+           "manual_points", "read_sheet", "save_marks", "sheet_columns", "write_manual",
+           "write_rubrics"]
 
 BASE_COLUMNS = ["student", "exercise", "question", "max_points", "points", "comment", "answer"]
 REQUIRED = ("student", "exercise", "question", "points")
 CRITERION = re.compile(r"^\s*(?P<points>\d+(?:[.,]\d+)?)\s*(?:pts?|points?)\s*:\s*(?P<text>.*)$",
                        re.IGNORECASE)
-DELIMITERS = (",", ";", "\t")
-#: A UTF-8 encoded non-ASCII character: its presence means the file is (partly) UTF-8.
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
 class SheetError(GradingError):
@@ -69,36 +72,9 @@ def sheet_columns(rubrics: Mapping[str, str]) -> list[str]:
     return [*BASE_COLUMNS, *extra]
 
 
-def _decode(path: Path, warn: Callable[[str], None]) -> str:
-    """UTF-8; or Windows-1252 for a semicolon-separated file with no UTF-8 in it at all.
-
-    French and German Excel save "CSV (semicolon-separated)" in Windows-1252. A comma-separated
-    file that is not UTF-8, or one that mixes UTF-8 with other bytes, is refused: reading it as
-    Windows-1252 would silently turn its accents into other characters.
-    """
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    header = data.split(b"\n", 1)[0]
-    if b";" in header and b"," not in header and not UTF8_SEQUENCE.search(data):
-        warn(f"{path} is not UTF-8: read as Windows-1252 (Excel's semicolon CSV); save it as "
-             "\"CSV UTF-8\" to keep every character exactly")
-        return data.decode("cp1252", errors="replace")
-    raise SheetError(f"{path}: not UTF-8 text; save it as \"CSV UTF-8\" and re-run the same "
-                     "grade command")
-
-
 def _delimiter(header: str) -> str:
     """The separator that splits the header into the sheet's known column names."""
-    best, count = ",", 0
-    for delimiter in DELIMITERS:
-        names = next(csv.reader([header], delimiter=delimiter), [])
-        known = len(set(names) & set(BASE_COLUMNS))
-        if known > count:
-            best, count = delimiter, known
-    return best
+    return delimiter_of(header, BASE_COLUMNS)
 
 
 def sheet_delimiter(path: Path) -> str:
@@ -113,27 +89,53 @@ def sheet_delimiter(path: Path) -> str:
 
 def read_sheet(path: Path, warn: Callable[[str], None] = lambda m: None
                ) -> dict[tuple[str, str, str], dict[str, str]]:
-    """Rows keyed by (student, exercise, question); `points` summed from criteria when filled."""
+    """Rows keyed by (student, exercise, question); `points` summed from criteria when filled.
+
+    Two rows for one answer are an error naming both lines: keeping either would silently
+    drop the other's mark."""
     if not path.is_file():
         return {}
-    text = _decode(path, warn)
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        missing = set(REQUIRED) - set(reader.fieldnames or [])
-        if missing:
-            raise SheetError(f"{path}: missing column(s) {sorted(missing)}; restore the header "
-                             f"{','.join(BASE_COLUMNS)}")
-        rows = {}
-        for line, raw in enumerate(reader, start=2):
-            row = {k: (v or "") if k == "points" or (k[:1] == "q" and "." in k)
-                   else csv_plain(v or "") for k, v in raw.items() if isinstance(k, str)}
-            row["points"] = _criterion_points(path, line, row)
-            rows[(student_id(row["student"]), row["exercise"], row["question"])] = row
-        return rows
-    except csv.Error as error:
-        raise SheetError(f"{path}: not a readable CSV file ({error}); restore it from the copy "
-                         "the grader wrote, then fill in `points` again") from None
+    return _sheet_rows(path, read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet",
+                                        warn=warn, error=SheetError,
+                                        again="re-run the same grade command"))
+
+
+def _sheet_rows(path: Path, table: Table) -> dict[tuple[str, str, str], dict[str, str]]:
+    """The sheet's rows by answer, from the table as read (one row per answer)."""
+    rows: dict[tuple[str, str, str], dict[str, str]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, raw in zip(table.lines, table.rows, strict=True):
+        row = {k: v if k == "points" or (k[:1] == "q" and "." in k) else csv_plain(v)
+               for k, v in raw.items()}
+        row["points"] = _criterion_points(path, line, row)
+        key = (student_id(row["student"]), row["exercise"], row["question"])
+        if key in seen:
+            raise SheetError(f"{path}: lines {seen[key]} and {line} are both {key[0]} "
+                             f"{key[1]} {key[2]}; keep one row per answer (delete the other, "
+                             "after copying its points and comment if they are the ones to keep)")
+        seen[key] = line
+        rows[key] = row
+    return rows
+
+
+def check_students(path: Path, rows: Mapping[tuple[str, str, str], Mapping[str, str]],
+                   exercise: str, students: Sequence[str]) -> None:
+    """Every row of this exercise names a student of the class: an orphan row is an error
+    naming it, the nearest student, and lost characters (Excel's Windows-1252 turns 王 into ?)."""
+    known = set(students)
+    problems = []
+    for student, ex, question in rows:
+        if ex != exercise or student in known:
+            continue
+        near = difflib.get_close_matches(student, students, n=1, cutoff=0.5)
+        hint = f" (nearest student: {near[0]})" if near else ""
+        lost = (" - its '?' look like characters lost when a spreadsheet saved the sheet "
+                "in Windows-1252: save it as \"CSV UTF-8\"") if re.search("[?\ufffd]", student) else ""
+        problems.append(f"{student} {question}{hint}{lost}")
+    if problems:
+        raise SheetError(f"{path}: row(s) for no student of the class: {'; '.join(problems)}. "
+                         "Fix the student column (or delete the row) and re-run the same grade "
+                         "command")
 
 
 def _number(path: Path, line: int, column: str, text: str) -> float:
@@ -217,37 +219,69 @@ def rubrics_path(manual: Path, exercise: str) -> Path:
     return manual.with_name(f"rubrics-{exercise}.md")
 
 
-def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
-                 records: Sequence[Mapping[str, object]], spec: ExerciseSpec) -> None:
-    """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
-    answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md. A sheet
-    saved with semicolons (French or German Excel) is written back with semicolons, in UTF-8
-    with a byte-order mark, which that Excel opens correctly."""
-    delimiter = sheet_delimiter(path) if path.is_file() else ","
-    rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
-    merged = {key: dict(row) for key, row in existing.items()}
-    for record in records:
-        answers = record.get("manual_answers", {})
-        assert isinstance(answers, Mapping)
-        for qid, text in answers.items():
-            key = (str(record["student"]), spec.exercise, qid)
-            old = merged.get(key, {})
-            merged[key] = {**old, "student": key[0], "exercise": spec.exercise, "question": qid,
-                           "max_points": f"{spec.question(qid).points:g}", "answer": text}
-            merged[key].setdefault("points", "")
-            merged[key].setdefault("comment", "")
-    columns = sheet_columns(rubrics)
-    columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
+#: How long a save waits for another marker's save (each takes milliseconds).
+SAVE_TIMEOUT = 30.0
+
+
+def _write_sheet(path: Path, columns: Sequence[str],
+                 rows: Mapping[tuple[str, str, str], Mapping[str, str]], delimiter: str) -> None:
+    """manual.csv, atomically, rows in key order; text a spreadsheet would run is quoted."""
     buffer = io.StringIO()
     if delimiter != ",":
         buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n",
-                            delimiter=delimiter)
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore",
+                            lineterminator="\n", delimiter=delimiter)
     writer.writeheader()
-    for key in sorted(merged):
-        row = merged[key]
+    for key in sorted(rows):
+        row = rows[key]
         writer.writerow({c: (row.get(c) or "") if c in ("points", "max_points")
                          else csv_text(row.get(c) or "") for c in columns})
     atomic_write(path, buffer.getvalue())
+
+
+def _busy(path: Path) -> str:
+    return f"another marker or `grade` run is saving {path}; try again in a moment"
+
+
+def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
+                 records: Sequence[Record], spec: ExerciseSpec) -> None:
+    """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
+    answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md. A sheet
+    saved with semicolons (French or German Excel) is written back with semicolons, in UTF-8
+    with a byte-order mark, which that Excel opens correctly. The sheet is read again under
+    its lock, so marks saved from the marking page while `grade` ran are kept."""
+    rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
+    with file_lock(lock_path(path), timeout=SAVE_TIMEOUT, busy=_busy(path)):
+        delimiter = sheet_delimiter(path) if path.is_file() else ","
+        merged = {key: dict(row) for key, row in {**existing, **read_sheet(path)}.items()}
+        for record in records:
+            for qid, text in record.manual_answers.items():
+                key = (record.student, spec.exercise, qid)
+                old = merged.get(key, {})
+                merged[key] = {**old, "student": key[0], "exercise": spec.exercise,
+                               "question": qid, "max_points": f"{spec.question(qid).points:g}",
+                               "answer": text}
+                merged[key].setdefault("points", "")
+                merged[key].setdefault("comment", "")
+        columns = sheet_columns(rubrics)
+        columns += sorted({c for row in merged.values() for c in row} - set(columns) - {"rubric"})
+        _write_sheet(path, columns, merged, delimiter)
     write_rubrics(rubrics_path(path, spec.exercise), spec.title, rubrics,
                   {q: spec.question(q).points for q in rubrics})
+
+
+def save_marks(path: Path, key: tuple[str, str, str], values: Mapping[str, str]) -> None:
+    """Set one answer's cells (points, criterion columns, comment) in manual.csv, under the
+    sheet's lock and from the sheet as it is now: markers saving different answers at the same
+    time (or a `grade` run rewriting it) never undo each other's marks."""
+    with file_lock(lock_path(path), timeout=SAVE_TIMEOUT, busy=_busy(path)):
+        table = read_table(path, REQUIRED, BASE_COLUMNS, what="manual grading sheet",
+                           error=SheetError, again="try again")
+        rows = _sheet_rows(path, table)
+        if key not in rows:
+            raise SheetError(f"{path}: no row for {' '.join(key)}: run `grade` again to add "
+                             "the answer, then mark it")
+        rows[key] = {**rows[key], **values}
+        _criterion_points(path, 0, rows[key])
+        columns = [*table.columns, *(c for c in values if c not in table.columns)]
+        _write_sheet(path, columns, rows, table.delimiter)

@@ -18,7 +18,8 @@ from defence_course.grading.plain import DEFAULT_ROUND, call_key, hash_value
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ASSERTIONS = ("type", "equals", "length", "range", "contains", "columns", "shape", "sha256")
 SELECTORS = ("column", "at", "key", "index", "values")
-MODIFIERS = ("public", "hint", "tolerance", "unordered", "round", "call", "kwargs", "message")
+MODIFIERS = ("public", "hint", "tolerance", "unordered", "round", "call", "kwargs", "message",
+             "points")
 TYPE_NAMES = (
     "int", "float", "number", "str", "bool", "list", "set", "dict",
     "dataframe", "series", "function", "none",
@@ -45,6 +46,8 @@ class Check:
     round_digits: int = DEFAULT_ROUND
     selector: tuple[str, Any] | None = None
     call: tuple[list[Any], dict[str, Any]] | None = None
+    #: Partial credit: the points this check earns (None: the question is all-or-nothing).
+    points: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The YAML form, used to write the public spec."""
@@ -66,6 +69,8 @@ class Check:
             out["round"] = self.round_digits
         if self.hint:
             out["hint"] = self.hint
+        if self.points is not None:
+            out["points"] = self.points
         return out
 
 
@@ -185,11 +190,33 @@ def _parse_question(q: Any, where: str) -> ExerciseQuestion:
             raise SpecError(f"{where}: list at least one check under `checks:`")
     checks = tuple(
         _parse_check(c, kind, f"{where}, check {i}") for i, c in enumerate(checks_raw, start=1))
+    _check_points(where, float(points), checks)
     hidden = q.get("hidden_checks", sum(not c.public for c in checks))
     if not isinstance(hidden, int) or hidden < 0:
         raise SpecError(f"{where}: `hidden_checks:` must be a count")
     return ExerciseQuestion(qid, float(points), kind, answer, str(q.get("prompt", "")),
                     str(q.get("rubric", "")), checks, hidden)
+
+
+def _check_points(where: str, points: float, checks: tuple[Check, ...]) -> None:
+    """Per-check points are all or none, and add up to the question's points."""
+    given = [c.points for c in checks if c.points is not None]
+    if not given:
+        return
+    if len(given) != len(checks):
+        raise SpecError(f"{where}: give `points:` to every check of the question or to none "
+                        f"(all-or-nothing); {len(given)} of {len(checks)} have points")
+    if abs(sum(given) - points) > 1e-9:
+        raise SpecError(f"{where}: the checks' points add up to {sum(given):g}, the question's "
+                        f"`points:` is {points:g}; make them equal")
+
+
+def _one_check_points(points: Any, where: str) -> float | None:
+    if points is None:
+        return None
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+        raise SpecError(f"{where}: `points:` of a check is a number, 0 or more")
+    return float(points)
 
 
 def _parse_check(c: Any, kind: str, where: str) -> Check:
@@ -235,7 +262,8 @@ def _parse_check(c: Any, kind: str, where: str) -> Check:
     if not isinstance(tolerance, (int, float)) or not isinstance(round_digits, int):
         raise SpecError(f"{where}: `tolerance:` is a number, `round:` a whole number")
     return Check(assertion, expected, bool(c.get("public", False)), str(c.get("hint", "")),
-                 float(tolerance), bool(c.get("unordered", False)), round_digits, selector, call)
+                 float(tolerance), bool(c.get("unordered", False)), round_digits, selector, call,
+                 _one_check_points(c.get("points"), where))
 
 
 def public_spec(spec: ExerciseSpec) -> dict[str, Any]:

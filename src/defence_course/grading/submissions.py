@@ -11,19 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defence_course.errors import DefenceCourseError
 from defence_course.exercise_format import META_KEY
-from defence_course.grading.cells import added_markdown, cell_questions
+from defence_course.grading.cells import added_text, cell_questions
+from defence_course.grading.errors import GradingError
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 #: Folders a zip tool or Jupyter adds inside a student's folder, never their work.
 JUNK_FOLDERS = ("__MACOSX", ".ipynb_checkpoints")
+#: The class folder's record of an LMS import (`lms import`), naming the exercise it holds.
+CLASS_MANIFEST = "submissions.json"
 SYMLINK_PROBLEM = ("the submission is a symbolic link, which the grader does not follow: "
                    "submit the notebook file itself")
-
-
-class GradingError(DefenceCourseError):
-    """The instructor's command cannot run (missing exercise, folder, bad manual.csv...)."""
 
 
 class SubmissionProblem(Exception):
@@ -49,6 +47,23 @@ def student_id(name: str) -> str:
     """
     name = os.fsencode(name).decode("utf-8", "backslashreplace")
     return unicodedata.normalize("NFC", name).strip()
+
+
+def check_class(folder: Path, exercise: str, found: list[Submission]) -> None:
+    """A class folder with no student, or imported for another exercise, is the instructor's
+    error: grading it would write empty files, or give everyone 0, without a word."""
+    if not found:
+        raise GradingError(f"no submission in {folder}: expected <student>.ipynb files or "
+                           "<student>/ folders (or a folder made by `defence-course lms import`)")
+    manifest = folder / CLASS_MANIFEST
+    try:
+        imported = json.loads(manifest.read_text(encoding="utf-8")).get("exercise")
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(imported, str) and imported and imported != exercise:
+        raise GradingError(f"{folder} was imported for {imported} ({manifest}), not {exercise}: "
+                           f"grade it as {imported}, or import the {exercise} download into "
+                           "another folder")
 
 
 def discover(folder: Path, exercise: str) -> list[Submission]:
@@ -99,7 +114,10 @@ def _from_folder(folder: Path, student: str, exercise: str) -> Submission:
     if any(p.is_symlink() for p in notebooks):
         return Submission(student, None, SYMLINK_PROBLEM)
     if not notebooks:
-        return Submission(student, None, "no .ipynb file in the student's folder")
+        others = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                        if p.is_file() and not _junk(p.relative_to(folder)))
+        return Submission(student, None, f"no notebook: {', '.join(others)}" if others
+                          else "no .ipynb file in the student's folder")
     if len(notebooks) == 1:
         return Submission(student, notebooks[0])
     named = [p for p in notebooks if p.stem == exercise]
@@ -201,7 +219,7 @@ def parse_notebook(raw: bytes, handed_out: Iterable[str] = ()) -> ParsedNotebook
                 # Written answers end up in manual.csv and the journal (UTF-8 files).
                 texts.setdefault(_valid_text(qid), []).append(_valid_text(source))
     added = {_valid_text(q): [_valid_text(t) for t in found]
-             for q, found in added_markdown(cells, handed_out, META_KEY).items()}
+             for q, found in added_text(cells, frozenset(handed_out), META_KEY).items()}
     return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()},
                           cell_questions(cells), added)
 
