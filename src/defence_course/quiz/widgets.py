@@ -39,6 +39,7 @@ from defence_course.quiz.model import (
     TrueFalse,
 )
 from defence_course.quiz.progress import ProgressStore, QuestionRecord, default_progress_path
+from defence_course.quiz.static import static_quiz_html
 
 __all__ = ["build_progress", "build_quiz", "load_quiz", "show_progress", "show_quiz"]
 
@@ -729,7 +730,8 @@ def show_quiz(bank: str, question_id: str | None = None) -> None:
     """
     view = build_quiz(bank, question_id)
     which = "" if question_id is None else f", question {_number(view.quiz, question_id)}"
-    show_widget(view.widget, f"Quiz {view.quiz.title}{which}")
+    show_widget(view.widget, f"Quiz {view.quiz.title}{which}",
+                static=lambda: static_quiz_html(view.quiz, question_id))
 
 
 def _number(quiz: Quiz, question_id: str) -> int:
@@ -811,4 +813,4 @@ def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.V
 
 def show_progress() -> None:
     """Show every lesson's quiz results in one widget (a bar per lesson)."""
-    show_widget(build_progress(), "Your quiz progress")
+    show_widget(build_progress(), "Your quiz progress", static=lambda: "")
