@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,13 +32,13 @@ copyright = "the course's authors; code MIT, data: see the data page"  # noqa: A
 WORK = REPO / ".site-build"
 
 
-def _package_digest() -> str:
-    """A digest of what a lesson's outputs depend on besides its own code: the package, data, banks."""
+def _digest(base: Path, folders: list[str]) -> str:
+    """A digest of every file under `folders` (relative to `base`), caches and builds left out."""
     digest = hashlib.sha256()
-    for folder in ("src/defence_course", "data", "lessons/quizzes"):
-        for path in sorted((REPO / folder).rglob("*")):
+    for folder in folders:
+        for path in sorted((base / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -62,7 +63,11 @@ suppress_warnings = ["myst.header"]
 # MyST-NB: execute with a cache keyed by each lesson's code, in a folder keyed by the package,
 # data and quiz banks (an edit there re-runs every lesson; an unchanged course runs nothing).
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(WORK / "jupyter_cache" / _package_digest())
+nb_execution_cache_path = str(WORK / "jupyter_cache" / _digest(REPO, ["src/defence_course", "data",
+                                                                     "lessons/quizzes"]))
+for _old in (WORK / "jupyter_cache").glob("*"):  # caches of an earlier package, never used again
+    if _old.is_dir() and str(_old) != nb_execution_cache_path:
+        shutil.rmtree(_old, ignore_errors=True)
 nb_execution_timeout = 300
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -89,7 +94,9 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
 }
-html_context = {"default_mode": "light"}
+# The digest of website/ itself: an edit of the launch line or the stylesheet rewrites every page
+# (Sphinx rewrites all pages when a config value such as html_context changes).
+html_context = {"default_mode": "light", "site_digest": _digest(HERE, ["."])}
 
 
 def _add_launch_line(app, pagename: str, templatename: str, context: dict, doctree) -> None:

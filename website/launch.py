@@ -74,10 +74,12 @@ def launch_line(page: str, addresses: Addresses) -> ET.Element:
     """The 'Open this lesson' box for `page` (a docname such as 'lessons/03-who-pays')."""
     notebook, kind = notebook_for(page)
     box = ET.Element("nav", {"class": "dc-launch", "aria-label": f"Open this {kind}"})
-    title = ET.SubElement(box, "p", {"class": "dc-launch-title"})
+    # Folded (a click or Enter opens it): on a phone the links would fill the first screen.
+    details = ET.SubElement(box, "details")
+    title = ET.SubElement(details, "summary", {"class": "dc-launch-title"})
     ET.SubElement(title, "strong").text = f"Open this {kind}"
-    ET.SubElement(title, "span").text = f" ({notebook}) where it runs:"
-    items = ET.SubElement(box, "ul")
+    ET.SubElement(title, "span").text = f" ({notebook}) in JupyterLab, on a JupyterHub or on Binder"
+    items = ET.SubElement(details, "ul")
     _item(items, "JupyterLab on your computer:", (" in the course folder (from ", "git clone " + addresses.repo),
           (") run ", "make lab"), (f" and open {notebook}; ", "make test"),
           (" checks that everything works.", ""))
