@@ -25,9 +25,9 @@ from defence_course.static import serialize  # noqa: E402
 # One language per build: `make site` builds each of SITE_LANGUAGES (docs/deploy.md says how a
 # second edition is added).
 language = os.environ.get("SITE_LANGUAGE", "en")
-project = "Canada–EU defence course"
+project = "Canada\N{EN DASH}EU defence course"
 author = "The course's authors"
-copyright = "the course's authors; code MIT, data: see the data page"  # noqa: A001
+copyright = "the course's authors; code MIT, data: see the data page"
 
 WORK = REPO / ".site-build"
 

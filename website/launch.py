@@ -80,7 +80,8 @@ def launch_line(page: str, addresses: Addresses) -> ET.Element:
     ET.SubElement(title, "strong").text = f"Open this {kind}"
     ET.SubElement(title, "span").text = f" ({notebook}) in JupyterLab, on a JupyterHub or on Binder"
     items = ET.SubElement(details, "ul")
-    _item(items, "JupyterLab on your computer:", (" in the course folder (from ", "git clone " + addresses.repo),
+    _item(items, "JupyterLab on your computer:",
+          (" in the course folder (from ", "git clone " + addresses.repo),
           (") run ", "make lab"), (f" and open {notebook}; ", "make test"),
           (" checks that everything works.", ""))
     hub = _item(items, "On a JupyterHub:", (" your instructor's link, of the form ", ""))

@@ -32,8 +32,10 @@ EDITIONS = {
     "en": {"lessons": "text/lessons", "exercises": "exercises", "docs": "docs"},
 }
 NOTE_KEY = "defence_course_note"
+DASH = "\N{EN DASH}"
 #: Markdown links to a notebook: `](01-the-news.ipynb)` or `](../exercises/ex01-the-news.ipynb)`.
-NOTEBOOK_LINK = re.compile(r"\]\((?P<path>(?:\.\./)?(?:(?:lessons|exercises)/)?[\w.-]+)\.ipynb(?P<anchor>#[\w-]*)?\)")
+NOTEBOOK_LINK = re.compile(
+    r"\]\((?P<path>(?:\.\./)?(?:(?:lessons|exercises)/)?[\w.-]+)\.ipynb(?P<anchor>#[\w-]*)?\)")
 #: CommonMark lets a backslash escape any ASCII punctuation: text from data files stays text.
 MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:\"'])")
 
@@ -152,8 +154,8 @@ def _toctree(caption: str, names: list[str]) -> list[str]:
 
 def index_page(out: Path, sections: dict[str, list[str]]) -> None:
     """The home page: what the course is, how to open it, and every page by section."""
-    lines = ["# Canada–EU defence course", "",
-             "A Jupyter course on the Canada–EU Security and Defence Partnership of 23 June 2025 and "
+    lines = [f"# Canada{DASH}EU defence course", "",
+             f"A Jupyter course on the Canada{DASH}EU Security and Defence Partnership of 23 June 2025 and "
              "its context: NATO's Hague summit and the 5% pledge, defence-spending data, the EU's SAFE "
              "instrument, and relations with the United States.", "",
              "These pages show every lesson as it runs, with its tables and figures. The quizzes and "
