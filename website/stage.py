@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -60,6 +61,45 @@ def page_links(text: str) -> str:
     Pages keep the folders of their notebooks (lessons/, exercises/), so relative links still reach them.
     """
     return NOTEBOOK_LINK.sub(lambda m: f"]({m.group('path')}.md{m.group('anchor') or ''})", text)
+
+
+#: A Markdown link (not an image): `[text](target)`.
+MARKDOWN_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<target>[^)\s]+)\)")
+#: The site's folders and the course folders their pages come from.
+COURSE_FOLDERS = {"guide": "docs"}
+
+
+def _course_path(path: str) -> str:
+    """A staged path's file in the course: guide/x.md is docs/x.md, lessons/x.md is lessons/x.ipynb."""
+    first, _, rest = path.partition("/")
+    if first in ("lessons", "exercises") and rest.endswith(".md"):
+        rest = rest[:-3] + ".ipynb"
+    return f"{COURSE_FOLDERS.get(first, first)}/{rest}" if rest else first
+
+
+def off_site_links(text: str, page: str, pages: set[str]) -> str:
+    """A link to a course file that has no page (`../data/README.md`) becomes its words and path.
+
+    Sphinx would warn (and the build fail) on a link it cannot resolve; the reader of a web page
+    gets the file's place in the course instead: "the data notes (`data/README.md` in the course)".
+    """
+    folder = posixpath.dirname(page)
+    lines, fenced = [], False
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if re.match(r"^([a-z][a-z0-9+.-]*:|#|<)", target):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(folder, target.split("#", 1)[0]))
+        if path.endswith(".md") and path[:-3] in pages:
+            return match.group(0)
+        return f"{match.group('text')} (`{_course_path(path)}` in the course)"
+
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        lines.append(line if fenced else MARKDOWN_LINK.sub(replace, line))
+    return "\n".join(lines)
 
 
 def lesson_pages(root: Path, source: str, out: Path) -> list[str]:
@@ -177,6 +217,9 @@ def stage(out: Path, language: str = "en", root: Path = REPO) -> list[str]:
     }
     index_page(out, sections)
     pages = {"index", *(name for names in sections.values() for name in names)}
+    for name in sorted(pages):
+        path = out / f"{name}.md"
+        write_if_changed(path, off_site_links(path.read_text(encoding="utf-8"), name, pages))
     for old in out.rglob("*.md"):  # a renamed lesson leaves no stale page behind
         if old.relative_to(out).with_suffix("").as_posix() not in pages:
             old.unlink()

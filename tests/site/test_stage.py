@@ -28,8 +28,10 @@ def fake_course(root: Path) -> Path:
     ]
     nbformat.write(notebook, root / "exercises" / "ex01-a.ipynb")
     (root / "docs").mkdir()
-    (root / "docs" / "glossary.md").write_text("# Glossary\n\nSee [lesson 1](../lessons/01-a.ipynb).\n",
-                                               encoding="utf-8")
+    (root / "docs" / "glossary.md").write_text(
+        "# Glossary\n\nSee [lesson 1](../lessons/01-a.ipynb), [the data notes](../data/README.md#a),\n"
+        "[the site](https://example.org/x.md), [above](#glossary).\n\n```\n[kept](../x.md)\n```\n",
+        encoding="utf-8")
     (root / "data").mkdir()
     shutil.copy(REPO / "data" / "datapackage.json", root / "data" / "datapackage.json")
     return root
@@ -39,7 +41,6 @@ def test_pages_are_found_by_rule_and_links_point_at_pages(tmp_path: Path) -> Non
     root, out = fake_course(tmp_path / "course"), tmp_path / "src"
     pages = stage.stage(out, root=root)
     assert pages == ["data", "exercises/ex01-a", "guide/glossary", "index", "lessons/01-a"]
-    assert "[02 · B](02-b.md)" in (out / "lessons" / "01-a.md").read_text(encoding="utf-8")
     assert "(../exercises/ex01-a.md#q1)" in (out / "lessons" / "01-a.md").read_text(encoding="utf-8")
     assert "(../lessons/01-a.md)" in (out / "guide" / "glossary.md").read_text(encoding="utf-8")
     index = (out / "index.md").read_text(encoding="utf-8")
@@ -62,6 +63,19 @@ def test_an_exercise_page_has_its_questions_and_code_not_its_answer_cell_or_note
     assert "```python\nx = ...  # YOUR CODE HERE\n```" in page
     assert "Write your answer" not in page
     assert "Reopened" not in page
+
+
+def test_a_link_to_a_course_file_with_no_page_says_where_the_file_is(tmp_path: Path) -> None:
+    root, out = fake_course(tmp_path / "course"), tmp_path / "src"
+    stage.stage(out, root=root)
+    page = (out / "guide" / "glossary.md").read_text(encoding="utf-8")
+    assert "the data notes (`data/README.md` in the course)" in page
+    assert "[lesson 1](../lessons/01-a.md)" in page
+    assert "[the site](https://example.org/x.md)" in page
+    assert "[above](#glossary)" in page
+    assert "[kept](../x.md)" in page  # inside a code block: text, not a link
+    lesson = (out / "lessons" / "01-a.md").read_text(encoding="utf-8")
+    assert "02 · B (`lessons/02-b.ipynb` in the course)" in lesson  # no such lesson in this course
 
 
 def test_an_unchanged_page_is_not_rewritten(tmp_path: Path) -> None:
