@@ -72,6 +72,10 @@ def test_lessons_are_executed_with_their_figures_and_static_quizzes(built_site: 
     assert "data:image/png;base64," in page  # the explorer's chart
     assert "widget-view+json" not in page
     assert "Interactive: run it" not in page
+    # The words as written: no curly quotes made from straight ones (the source has none).
+    curly = "\N{RIGHT SINGLE QUOTATION MARK}"
+    assert curly not in (REPO / "text/lessons/03-who-pays.md").read_text(encoding="utf-8")
+    assert curly not in page
 
 
 def test_exercise_pages_show_questions_not_the_written_answer_cell(built_site: Path) -> None:
