@@ -15,7 +15,7 @@ import pytest
 from defence_course.authoring.site_audit import audit_site, secrets
 from defence_course.quiz import load_quiz
 from defence_course.quiz.static import ANSWER_IN_LAB
-from tests.site.conftest import REPO
+from tests.site.conftest import REPO, build_site
 
 pytestmark = pytest.mark.slow
 
@@ -193,3 +193,17 @@ def test_the_audit_finds_a_quiz_explanation_solution_code_a_hidden_hint_and_feed
 def test_no_source_file_is_published(built_site: Path) -> None:
     """Sphinx's copies of the sources (_sources/) would hold the text sources verbatim."""
     assert [p for p in built_site.rglob("*") if p.suffix in (".md", ".ipynb", ".yaml")] == []
+
+
+def _executions() -> dict[str, object]:
+    from jupyter_cache import get_cache
+
+    (cache,) = (REPO / ".site-build" / "jupyter_cache").iterdir()  # the current package's cache only
+    return {Path(r.uri).name: r.created for r in get_cache(cache).list_cache_records()}
+
+
+def test_every_lesson_is_executed_once_and_not_again_when_unchanged(built_site: Path) -> None:
+    before = _executions()
+    assert sorted(before) == sorted(p.name for p in (REPO / "text" / "lessons").glob("*.md"))
+    build_site()
+    assert _executions() == before
