@@ -98,6 +98,7 @@ notebooks: $(STAMP)
 # SITE_LANGUAGES: one build per edition; the first at site/, the others at site/<language>/.
 SITE_LANGUAGES ?= en
 site: $(STAMP)
+	@test -d website || { echo "make site needs the course repository: website/ is not in this copy" >&2; exit 1; }
 	@set -e; first=$(firstword $(SITE_LANGUAGES)); for lang in $(SITE_LANGUAGES); do \
 	  out=site$$( [ "$$lang" = "$$first" ] || echo /$$lang ); \
 	  $(BIN)/python website/stage.py .site-build/$$lang/src --language $$lang; \
