@@ -21,7 +21,7 @@ import ipywidgets as widgets
 
 from defence_course.paths import STATIC_ENV
 
-__all__ = ["IN_LAB", "fragment", "serialize", "static_pages", "widget_snapshot"]
+__all__ = ["IN_LAB", "fragment", "outline", "serialize", "static_pages", "widget_snapshot"]
 
 IN_LAB = "Open this page's notebook in JupyterLab to use it (see “Open this lesson” at the top)."
 _VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
@@ -167,4 +167,22 @@ def widget_snapshot(widget: widgets.Widget, what: str, figures: Sequence[bytes] 
     section.append(body)
     ET.SubElement(section, "p", {"class": "dc-static-lab"}).text = (
         "Interactive in JupyterLab: change the settings there. " + IN_LAB)
+    return serialize(section)
+
+
+def outline(what: str, items: Sequence[str], how: str) -> str:
+    """A form as a page shows it: what it asks for, item by item, and that it is filled in JupyterLab.
+
+    Why not the snapshot: an empty form's controls say nothing, and its save line names a folder
+    of the machine that built the page.
+    """
+    section = ET.Element("section", {"class": "dc-static dc-static-form", "aria-label": what})
+    head = ET.SubElement(section, "p", {"class": "dc-static-title"})
+    ET.SubElement(head, "strong").text = what
+    ET.SubElement(section, "p").text = how
+    if items:
+        listing = ET.SubElement(section, "ul")
+        for item in items:
+            ET.SubElement(listing, "li").text = item
+    ET.SubElement(section, "p", {"class": "dc-static-lab"}).text = IN_LAB
     return serialize(section)

@@ -40,6 +40,7 @@ from defence_course.quiz.model import (
 )
 from defence_course.quiz.progress import ProgressStore, QuestionRecord, default_progress_path
 from defence_course.quiz.static import static_quiz_html
+from defence_course.static import outline
 
 __all__ = ["build_progress", "build_quiz", "load_quiz", "show_progress", "show_quiz"]
 
@@ -813,4 +814,5 @@ def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.V
 
 def show_progress() -> None:
     """Show every lesson's quiz results in one widget (a bar per lesson)."""
-    show_widget(build_progress(), "Your quiz progress", static=lambda: "")
+    how = "In JupyterLab, a bar per lesson: the questions you answered and got right."
+    show_widget(build_progress(), "Your quiz progress", static=lambda: outline("Your quiz progress", (), how))
