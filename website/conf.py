@@ -110,7 +110,19 @@ def _add_launch_line(app, pagename: str, templatename: str, context: dict, doctr
 
 
 ADDRESSES = Addresses.from_environment()
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _drop_widget_state(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Leave out the widgets' saved state MyST-NB embeds: no script on the page reads it, and it
+    holds the build's own paths (where quiz progress and arguments were written)."""
+    del app, pagename, templatename, doctree
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [s for s in scripts
+                                   if getattr(s, "attributes", {}).get("type") != WIDGET_STATE]
 
 
 def setup(app) -> None:
     app.connect("html-page-context", _add_launch_line)
+    app.connect("html-page-context", _drop_widget_state, priority=900)  # after MyST-NB adds it

@@ -78,6 +78,15 @@ def test_lessons_are_executed_with_their_figures_and_static_quizzes(built_site: 
     assert curly not in page
 
 
+def test_no_page_holds_widget_state_or_the_build_machines_paths(built_site: Path) -> None:
+    """MyST-NB embeds the widgets' saved state, which no script on the page reads and which names
+    where the build wrote quiz progress and arguments (website/conf.py leaves it out)."""
+    for path in pages(built_site):
+        text = path.read_text(encoding="utf-8")
+        assert "widget-state+json" not in text, path
+        assert str(REPO) not in text, path
+
+
 def test_exercise_pages_show_questions_not_the_written_answer_cell(built_site: Path) -> None:
     page = (built_site / "exercises" / "ex03-who-pays.html").read_text(encoding="utf-8")
     assert "One row per Ally" in page
