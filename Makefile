@@ -99,11 +99,16 @@ notebooks: $(STAMP)
 SITE_LANGUAGES ?= en
 site: $(STAMP)
 	@test -d website || { echo "make site needs the course repository: website/ is not in this copy" >&2; exit 1; }
-	@set -e; first=$(firstword $(SITE_LANGUAGES)); for lang in $(SITE_LANGUAGES); do \
-	  out=site$$( [ "$$lang" = "$$first" ] || echo /$$lang ); \
+	@# Sphinx builds into .site-build/<language>/html (MyST-NB keeps its executed notebooks beside it,
+	@# in .site-build/<language>/jupyter_execute), then site/ gets a fresh copy of every language.
+	@set -e; for lang in $(SITE_LANGUAGES); do \
 	  $(BIN)/python website/stage.py .site-build/$$lang/src --language $$lang; \
 	  SITE_LANGUAGE=$$lang $(BIN)/sphinx-build -b html -W --keep-going -q -c website \
-	    -d .site-build/$$lang/doctrees .site-build/$$lang/src $$out; \
+	    -d .site-build/$$lang/doctrees .site-build/$$lang/src .site-build/$$lang/html; \
+	done; \
+	rm -rf site; first=$(firstword $(SITE_LANGUAGES)); cp -R .site-build/$$first/html site; \
+	for lang in $(filter-out $(firstword $(SITE_LANGUAGES)),$(SITE_LANGUAGES)); do \
+	  cp -R .site-build/$$lang/html site/$$lang; \
 	done
 	@echo "site/index.html: open it in a browser, or publish site/ (docs/deploy.md)"
 
