@@ -3,6 +3,8 @@
 The site (`make site`) is served from 127.0.0.1; axe-core (bundled in axe-playwright-python, nothing
 fetched) runs the WCAG 2 A/AA rules the quizzes pass in JupyterLab, on the whole page. Also: no
 sideways scrolling at a phone's width, the launch line opens, and the site's search finds a lesson.
+The browser is the test session's own (tests/browser/conftest.py): a second playwright in one process
+fails ("Sync API inside the asyncio loop").
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import _require_chromium
-from tests.browser.jlab import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_quiz_a11y import WCAG_TAGS, report
 from tests.site.conftest import build_site
 
@@ -48,20 +49,8 @@ def site_url() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def open_page(chromium: object, url: str, width: int) -> Page:
-    page = chromium.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+def open_page(browser: object, url: str, width: int) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:"))
@@ -74,8 +63,8 @@ def open_page(chromium: object, url: str, width: int) -> Page:
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", PAGES.keys())
-def test_page_passes_axe_and_fits_the_screen(chromium: object, site_url: str, name: str, width: int) -> None:
-    page = open_page(chromium, site_url + PAGES[name], width)
+def test_page_passes_axe_and_fits_the_screen(browser: object, site_url: str, name: str, width: int) -> None:
+    page = open_page(browser, site_url + PAGES[name], width)
     try:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
@@ -90,8 +79,8 @@ def test_page_passes_axe_and_fits_the_screen(chromium: object, site_url: str, na
         page.close()
 
 
-def test_the_launch_line_opens_and_a_quiz_says_where_to_answer_it(chromium: object, site_url: str) -> None:
-    page = open_page(chromium, site_url + PAGES["lesson"], WIDTHS["phone"])
+def test_the_launch_line_opens_and_a_quiz_says_where_to_answer_it(browser: object, site_url: str) -> None:
+    page = open_page(browser, site_url + PAGES["lesson"], WIDTHS["phone"])
     try:
         launch = page.locator(".dc-launch")
         expect(launch.locator("summary")).to_contain_text("Open this lesson")
@@ -106,8 +95,8 @@ def test_the_launch_line_opens_and_a_quiz_says_where_to_answer_it(chromium: obje
         page.close()
 
 
-def test_search_finds_a_lesson(chromium: object, site_url: str) -> None:
-    page = open_page(chromium, site_url + "search.html?q=SAFE", WIDTHS["laptop"])
+def test_search_finds_a_lesson(browser: object, site_url: str) -> None:
+    page = open_page(browser, site_url + "search.html?q=SAFE", WIDTHS["laptop"])
     try:
         results = page.locator("#search-results a")
         expect(results.first).to_be_visible(timeout=30_000)
