@@ -13,7 +13,7 @@ PORT   ?= 8888
 # the packages for JupyterLab are installed, not the test tools.
 EXTRAS := $(if $(wildcard tests),test,lab)
 
-.PHONY: lab test lint bench notebooks clean help
+.PHONY: lab test lint bench notebooks site clean help
 
 # JupyterHub's proxy for the real-Hub test (tests/hub/), installed from npm into node_modules/ (never
 # globally), at the versions package-lock.json pins. The learners' bundle has no package.json: no proxy.
@@ -24,6 +24,7 @@ help:
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
 	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
 	@echo "make notebooks - regenerate lessons/ and solutions/ from text/, then exercises/ from solutions/"
+	@echo "make site  - build the course website into site/ (docs/deploy.md, \"The course website\")"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,5 +93,27 @@ bench: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/defence-course make-notebooks
 
+# The course website, from the same text sources as the notebooks, with the lessons executed
+# (website/conf.py): website/stage.py gathers the pages into .site-build/src (lessons, exercises,
+# docs/, the data page; each found by a rule), then Sphinx builds site/. MyST-NB's cache
+# (.site-build/jupyter_cache) skips a lesson whose code, and the package, data and banks, are
+# unchanged. -W --keep-going: every warning is reported, and any warning fails the build.
+# SITE_LANGUAGES: one build per edition; the first at site/, the others at site/<language>/.
+SITE_LANGUAGES ?= en
+site: $(STAMP)
+	@test -d website || { echo "make site needs the course repository: website/ is not in this copy" >&2; exit 1; }
+	@# Sphinx builds into .site-build/<language>/html (MyST-NB keeps its executed notebooks beside it,
+	@# in .site-build/<language>/jupyter_execute), then site/ gets a fresh copy of every language.
+	@set -e; for lang in $(SITE_LANGUAGES); do \
+	  $(BIN)/python website/stage.py .site-build/$$lang/src --language $$lang; \
+	  SITE_LANGUAGE=$$lang $(BIN)/sphinx-build -b html -W --keep-going -q -c website \
+	    -d .site-build/$$lang/doctrees .site-build/$$lang/src .site-build/$$lang/html; \
+	done; \
+	rm -rf site; first=$(firstword $(SITE_LANGUAGES)); cp -R .site-build/$$first/html site; \
+	for lang in $(filter-out $(firstword $(SITE_LANGUAGES)),$(SITE_LANGUAGES)); do \
+	  cp -R .site-build/$$lang/html site/$$lang; \
+	done
+	@echo "site/index.html: open it in a browser, or publish site/ (docs/deploy.md)"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache node_modules site .site-build

@@ -22,6 +22,9 @@ GRADING_ENV = "DEFENCE_COURSE_GRADING"
 """Set inside the grading sandbox: the inline `check()` stays silent there."""
 ARGUMENTS_ENV = "DEFENCE_COURSE_ARGUMENTS"
 """The folder for a learner's saved structured arguments (default: beside quiz progress)."""
+STATIC_ENV = "DEFENCE_COURSE_STATIC"
+"""Set (to 1) where outputs are read without a kernel, as on the course website: quizzes and explorers
+then also carry a static HTML form (`defence_course.static`)."""
 SANDBOX_DEBUG_ENV = "DEFENCE_COURSE_SANDBOX_DEBUG"
 """Show the grading sandbox's own errors on stderr."""
 

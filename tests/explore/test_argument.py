@@ -180,7 +180,7 @@ def test_parse_saved_rejects_too_many_claims() -> None:
 
 def test_argument_builder_displays_one_form(tmp_path: Path, monkeypatch) -> None:
     shown = []
-    monkeypatch.setattr(arg, "show_widget", lambda widget, _what: shown.append(widget))
+    monkeypatch.setattr(arg, "show_widget", lambda widget, _what, static=None: shown.append(widget))
     monkeypatch.setenv(arg.ARGUMENTS_ENV, str(tmp_path))
     arg.argument_builder()
     assert len(shown) == 1

@@ -212,7 +212,7 @@ def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
 def test_show_quiz_displays(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[object] = []
     monkeypatch.setattr("defence_course.quiz.widgets.quiz_view.show_widget",
-                        lambda widget, what: shown.append((widget, what)))
+                        lambda widget, what, static=None: shown.append((widget, what)))
     assert show_quiz(START, "q1") is None
     assert len(shown) == 1
     assert isinstance(shown[0][0], widgets.VBox)

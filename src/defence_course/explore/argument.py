@@ -23,6 +23,7 @@ from defence_course.atomic import atomic_write
 from defence_course.display import show_widget
 from defence_course.errors import DefenceCourseError
 from defence_course.paths import ARGUMENTS_ENV, arguments_dir
+from defence_course.static import outline
 
 FORMAT_VERSION = 1
 UNDECIDED = "not decided yet"
@@ -296,4 +297,8 @@ def build_argument(name: str = "06-a-new-alignment", claims: tuple[str, ...] = D
 
 def argument_builder(name: str = "06-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
     """Show the structured-argument form in a notebook (the one call a lesson makes)."""
-    show_widget(build_argument(name, claims).widget, "Form: your argument, claim by claim")
+    what = "Form: your argument, claim by claim"
+    how = ("For each claim below (and one of your own), you write the evidence for it, the evidence "
+           "against it and your verdict, and save them in JupyterLab. The claims to start from:")
+    show_widget(build_argument(name, claims).widget, what,
+                static=lambda: outline(what, [c for c in claims if c], how))

@@ -18,7 +18,8 @@ from IPython.display import display
 
 from defence_course.data import load
 from defence_course.display import show_widget
-from defence_course.explore.style import mark_explorer
+from defence_course.explore.style import mark_explorer, png
+from defence_course.static import widget_snapshot
 
 # Hague Summit Declaration, 25 June 2025: "at least 3.5% of GDP annually ... by 2035" for core defence.
 CORE_TARGET = 3.5
@@ -147,7 +148,7 @@ def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growt
     return _REPORT.substitute(head=_HEAD.substitute(escaped), items=items, assumptions=assumptions)
 
 
-def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None:
+def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> plt.Figure:
     """The Ally's NATO series and the straight path to the target, with the target line."""
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
@@ -163,8 +164,23 @@ def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None
     ax.set_ylim(0, max(5.0, float(history.max()) + 0.5))
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
+    return fig
+
+
+def _plot(nato: pd.DataFrame, country: str, target: float, by_year: int) -> None:
+    """Show the figure in the notebook (or the chart's Output widget) and free it."""
+    fig = _figure(nato, country, target, by_year)
     display(fig)  # not plt.show(): it also works, silently, where no display backend is set
     plt.close(fig)
+
+
+def _first_chart(country: str) -> bytes:
+    """The explorer's first chart as PNG, for a page without a kernel (the website)."""
+    fig = _figure(load("nato_spending"), country, CORE_TARGET, DEADLINE)
+    try:
+        return png(fig)
+    finally:
+        plt.close(fig)
 
 
 def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada") -> widgets.Box:
@@ -199,4 +215,7 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
 
 def gap_explorer(country: str = "Canada") -> None:
     """Show the what-if explorer for lesson 04, starting on `country`."""
-    show_widget(build_gap_explorer(country=country), "Explorer: an Ally's gap to a spending target")
+    what = "Explorer: an Ally's gap to a spending target"
+    box = build_gap_explorer(country=country)
+    # The chart is drawn into an Output widget by the front end, so the kernel has no copy of it.
+    show_widget(box, what, static=lambda: widget_snapshot(box, what, figures=[_first_chart(country)]))

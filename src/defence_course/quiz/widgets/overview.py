@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
+from defence_course.static import outline
 from defence_course.quiz.banks import bank_paths, load_quiz
 from defence_course.quiz.model import QuizError
 from defence_course.quiz.progress import ProgressStore
@@ -56,4 +57,5 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
 
 def show_progress() -> None:
     """Show every lesson's quiz results in one widget (a bar per lesson)."""
-    show_widget(build_progress(), "Your quiz progress")
+    how = "In JupyterLab, a bar per lesson: the questions you answered and got right."
+    show_widget(build_progress(), "Your quiz progress", static=lambda: outline("Your quiz progress", (), how))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
+from defence_course.quiz.static import static_quiz_html
 from defence_course.paths import progress_path
 from defence_course.quiz.banks import load_quiz
 from defence_course.quiz.model import Quiz, QuizError
@@ -89,7 +90,8 @@ def show_quiz(bank: str, question_id: str | None = None) -> None:
     """
     view = build_quiz(bank, question_id)
     which = "" if question_id is None else f", question {_number(view.quiz, question_id)}"
-    show_widget(view.widget, f"Quiz {view.quiz.title}{which}")
+    show_widget(view.widget, f"Quiz {view.quiz.title}{which}",
+                static=lambda: static_quiz_html(view.quiz, question_id))
 
 
 def _number(quiz: Quiz, question_id: str) -> int:
