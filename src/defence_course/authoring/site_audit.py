@@ -132,7 +132,7 @@ def secrets(root: Path) -> list[Secret]:
     shown = [p for folder in ("exercises", "text/lessons") for p in sorted((root / folder).rglob("*"))
              if p.suffix in (".ipynb", ".md", ".yaml")]
     public = normalise(" ".join(p.read_text(encoding="utf-8") for p in shown))
-    kept = {}
+    kept: dict[str, Secret] = {}
     for secret in found:
         phrase = normalise(secret.phrase)
         if len(phrase) >= MIN_PHRASE and phrase not in public:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from defence_course.authoring.exercises import META_KEY
+from defence_course.exercise_format import META_KEY
 from defence_course.grading.manual import Criterion, criteria, read_sheet, save_marks
 from defence_course.grading.spec import ExerciseSpec, load_spec
 from defence_course.paths import course_root

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
+from matplotlib.figure import Figure
 
 from defence_course.data import load
 from defence_course.display import show_widget
@@ -148,7 +149,7 @@ def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growt
     return _REPORT.substitute(head=_HEAD.substitute(escaped), items=items, assumptions=assumptions)
 
 
-def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> plt.Figure:
+def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Figure:
     """The Ally's NATO series and the straight path to the target, with the target line."""
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)

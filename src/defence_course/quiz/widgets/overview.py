@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
-from defence_course.static import outline
 from defence_course.quiz.banks import bank_paths, load_quiz
 from defence_course.quiz.model import QuizError
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets.export import export_widget
 from defence_course.quiz.widgets.quiz_view import progress_store
 from defence_course.quiz.widgets.render import quiz_style, render_info
+from defence_course.static import outline
 
 
 def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:

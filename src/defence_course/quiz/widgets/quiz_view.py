@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
-from defence_course.quiz.static import static_quiz_html
 from defence_course.paths import progress_path
 from defence_course.quiz.banks import load_quiz
 from defence_course.quiz.model import Quiz, QuizError
 from defence_course.quiz.progress import ProgressStore
+from defence_course.quiz.static import static_quiz_html
 from defence_course.quiz.widgets.grading import build_question
 from defence_course.quiz.widgets.question import QuestionView
 from defence_course.quiz.widgets.render import quiz_style, render_info
