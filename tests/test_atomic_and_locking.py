@@ -63,3 +63,47 @@ def test_a_held_lock_times_out_with_the_callers_message(tmp_path: Path) -> None:
         pass  # pragma: no cover - never reached
     with file_lock(lock, timeout=0):  # released: free again
         pass
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])
+def test_a_new_file_gets_the_umask_mode_not_0600(tmp_path: Path, mask: int) -> None:
+    """Bug (issue 18): mkstemp's 0600 made grades.csv and the bundle unreadable to others."""
+    old = os.umask(mask)
+    try:
+        atomic_write(tmp_path / "one.csv", "x")
+        atomic.atomic_write_many({tmp_path / "two.md": "y", tmp_path / "sub" / "three.md": "z"})
+    finally:
+        os.umask(old)
+    for name in ("one.csv", "two.md", "sub/three.md"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~mask, name
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    for mode, write in ((0o640, atomic_write), (0o604, lambda p, t: atomic.atomic_write_many({p: t}))):
+        path = tmp_path / f"{mode:o}.txt"
+        path.write_text("old")
+        path.chmod(mode)
+        write(path, "new")
+        assert (path.stat().st_mode & 0o777, path.read_text()) == (mode, "new")
+
+
+def test_a_secret_is_never_readable_by_others_not_even_before_the_rename(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The anonymous-code key is written 0600 from its first byte (no chmod after the rename)."""
+    from defence_course.classroom.anonymize import Key
+
+    seen: list[int] = []
+    real = os.replace
+
+    def replace(src: str, dst: Path) -> None:
+        seen.append(os.stat(src).st_mode & 0o777)
+        real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    old = os.umask(0o022)
+    try:
+        Key(tmp_path / "key.json").save()
+    finally:
+        os.umask(old)
+    assert seen == [0o600]
+    assert (tmp_path / "key.json").stat().st_mode & 0o777 == 0o600

@@ -7,6 +7,7 @@ import ctypes
 import functools
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -23,17 +24,52 @@ def fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, rename over `path`, fsync the folder.
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (threads may be
+    creating files meanwhile); elsewhere set and restored at once."""
+    with (contextlib.suppress(OSError, ValueError, StopIteration),
+          open("/proc/self/status", encoding="ascii") as status):
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
-    Why: os.replace is atomic on POSIX and Windows, so a reader (or a crash) sees either the
-    old file or the new one. The temp file is removed when anything fails.
+
+def _temp_beside(path: Path, mode: int | None = None) -> tuple[int, Path]:
+    """An open temp file next to `path` with the mode `path` will have once replaced.
+
+    Why: mkstemp creates it 0600; renamed as is, grades.csv or the learners' bundle would be
+    unreadable to the other users of a shared server. The file gets `mode` when given (a
+    secret: 0600 before a byte is written), else keeps the mode of the file it replaces, or
+    gets the umask's (0644 under the usual 022), as `open()` would give it.
     """
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Short temp name: `path.name` may already be close to the 255-byte file-name limit.
     tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{tag}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, mode)
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return fd, Path(tmp)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write to a temp file in the same folder, fsync, rename over `path`, fsync the folder.
+
+    Why: os.replace is atomic on POSIX and Windows, so a reader (or a crash) sees either the
+    old file or the new one. The temp file is removed when anything fails. `mode`: see
+    _temp_beside (the replaced file's, or the umask's, unless given).
+    """
+    path = Path(path)
+    fd, tmp = _temp_beside(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -41,14 +77,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str, *, mode: int | None = None) -> None:
     """Write UTF-8 text atomically (line endings kept exactly as given)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 
 
 def atomic_write_many(files: dict[Path, str]) -> None:
@@ -64,10 +100,8 @@ def atomic_write_many(files: dict[Path, str]) -> None:
     try:
         for path, text in files.items():
             path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tag = hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-            fd, tmp = tempfile.mkstemp(prefix=f".{tag}.", suffix=".tmp", dir=path.parent)
-            renames.append((Path(tmp), path))
+            fd, tmp = _temp_beside(path)
+            renames.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(text.encode("utf-8"))
         _make_durable([tmp for tmp, _ in renames])

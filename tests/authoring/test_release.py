@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from defence_course.authoring.release import ReleaseError, audit, release
+from defence_course.authoring.release import ReleaseError, audit, release, solution_only_lines
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,6 +71,41 @@ def test_audit_catches_leaks(tmp_path: Path) -> None:
     for words in ("instructor-only", "rubric", "plain `equals`", "hidden check",
                   "BEGIN/END SOLUTION"):
         assert words in problems
+
+
+#: Exercise 04 q5's model answer, which explore/pressure.py once shipped to every learner.
+OLD_EXPLORER_LINE = "    return 100 * share_then / share_now * (1 + growth_pct / 100) ** years\n"
+
+
+def test_audit_finds_a_solution_line_in_any_shipped_file(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(REPO / "exercises", bundle / "exercises")
+    (bundle / "src" / "defence_course" / "explore").mkdir(parents=True)
+    (bundle / "src" / "defence_course" / "explore" / "pressure.py").write_text(
+        "def money_index(share_now, share_then, growth_pct, years):\n" + OLD_EXPLORER_LINE)
+    (bundle / "lessons" / "quizzes").mkdir(parents=True)
+    (bundle / "lessons" / "quizzes" / "04.yaml").write_text(f"explain: |\n{OLD_EXPLORER_LINE}")
+    assert audit(bundle) == []  # without the solutions, nothing to compare against
+    problems = audit(bundle, REPO / "solutions")
+    assert [p.split(":")[0] for p in problems] == ["lessons/quizzes/04.yaml",
+                                                   "src/defence_course/explore/pressure.py"]
+    assert all("solution to ex04-did-the-pressure-work" in p for p in problems)
+
+
+def test_a_line_a_lesson_teaches_is_not_a_leak(tmp_path: Path) -> None:
+    """Exercise 06 pivots NATO's table with the same line lesson 04 shows."""
+    line = '.pivot(index="year", columns="country", values="pct_gdp"))'
+    assert line in solution_only_lines(REPO / "solutions", REPO / "exercises")
+    assert line not in solution_only_lines(REPO / "solutions", REPO / "exercises",
+                                           REPO / "lessons")
+
+
+def test_solution_only_lines_leave_out_what_learners_already_have(tmp_path: Path) -> None:
+    secret = solution_only_lines(REPO / "solutions", REPO / "exercises")
+    assert OLD_EXPLORER_LINE.strip() in secret
+    assert "def money_index(share_now, share_then, growth_pct, years):" not in secret  # handed out
+    assert "return None" not in secret  # too short to mean anything
+    assert not [line for line in secret if "SOLUTION" in line]
 
 
 def test_release_refuses_to_overwrite_or_write_into_sources(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from defence_course.grading.manual import (
     sheet_columns,
     write_manual,
 )
+from defence_course.grading.records import Record
 from defence_course.grading.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,8 +97,9 @@ def test_written_sheet_reads_back_exactly_and_rubrics_go_once_to_markdown(tmp_pa
     path = tmp_path / "manual.csv"
     existing = {("=HYPERLINK(1)", "ex03-who-pays", "q7"): {"points": "", "comment": "see me",
                                                           "q7.1": "1"}}
-    write_manual(path, existing, [{"student": "=HYPERLINK(1)",
-                                   "manual_answers": {"q7": "+2 pts"}}], spec)
+    answers = Record("=HYPERLINK(1)", "ex03-who-pays", "", "", (),
+                     manual_answers={"q7": "+2 pts"})
+    write_manual(path, existing, [answers], spec)
     header = path.read_text().splitlines()[0]
     assert header.startswith("student,exercise,question,max_points,points,comment,answer,q7.1")
     assert "'=HYPERLINK" in path.read_text()

@@ -16,9 +16,9 @@ from defence_course.explore.pressure import (
     build_gap_explorer,
     gap_table,
     gap_to_target,
+    gdp_factor,
     largest_yearly_rise,
     latest_figures,
-    money_index,
     straight_path,
     yearly_rise,
 )
@@ -58,13 +58,20 @@ def test_a_deadline_not_after_the_start_is_refused_with_a_clear_message(by_year:
         yearly_rise(2.0, 2025, by_year=by_year)
 
 
-def test_money_index_compounds_growth_and_scales_with_the_share() -> None:
-    assert money_index(2.0, 2.0, 0.0, 10) == pytest.approx(100)
-    assert money_index(2.0, 2.0, 1.5, 10) == pytest.approx(100 * 1.015**10)
-    assert money_index(2.01, 3.5, 1.5, 10) == pytest.approx(202.08, abs=0.01)
-    assert money_index(2.0, 2.0, -1.0, 10) < 100  # a shrinking economy: less money for the same share
-    with pytest.raises(ModelError, match="above 0"):
-        money_index(0.0, 3.5, 1.5, 10)
+def test_gdp_factor_compounds_growth_year_by_year() -> None:
+    assert gdp_factor(0.0, 10) == pytest.approx(1)
+    assert gdp_factor(1.5, 10) == pytest.approx(1.015**10)
+    assert gdp_factor(1.5, 0) == 1
+    assert gdp_factor(-1.0, 10) < 1  # a shrinking economy: less money for the same share
+
+
+def test_the_money_index_scales_with_the_share_and_growth(nato: pd.DataFrame) -> None:
+    """Canada, 2.01% (2025e) to 3.5% by 2035 at 1.5% growth: 100 * 3.5 / 2.01 * 1.015**10."""
+    assert round(100 * 3.5 / 2.01 * 1.015**10) == 202
+    text = pressure._report(nato, "Canada", 3.5, 2035, 0.0)
+    assert "<b>174</b> on the path to 3.5%, <b>100</b> if the share stays" in text
+    shrinking = pressure._report(nato, "Canada", 3.5, 2035, -1.0)
+    assert "<b>90</b> if the share stays" in shrinking
 
 
 def test_latest_figures_take_each_allys_most_recent_year(nato: pd.DataFrame) -> None:

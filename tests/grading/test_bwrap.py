@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from defence_course.grading.bwrap import (
-    WORKER_MODULE,
+    ZYGOTE_MODULE,
     bwrap_args,
     probe_args,
     python_binds,
@@ -63,10 +63,10 @@ def test_only_sized_scratch_space_is_writable() -> None:
     assert args.index("/tmp") < args.index("/opt/venv")
 
 
-def test_the_command_ends_by_running_the_worker() -> None:
+def test_the_command_ends_by_running_the_zygote() -> None:
     args = command()
     assert args[0] == "/usr/bin/bwrap"
-    assert args[-3:] == ["/opt/venv/bin/python", "-m", WORKER_MODULE]
+    assert args[-3:] == ["/opt/venv/bin/python", "-m", ZYGOTE_MODULE]
     assert pairs(args, "--chdir") == ["/tmp"]
 
 

@@ -102,7 +102,7 @@ def test_the_whole_notebook_limit_still_holds(tmp_path: Path) -> None:
     nb = with_cell(load("solutions"), "joins_by_decade", "while True:\n    pass\n")
     save(subs / "dee.ipynb", nb)
     out = tmp_path / "grades.csv"
-    one_cell_may_use_all = Limits(timeout=3, memory_bytes=1 * GIB)  # the API's default
+    one_cell_may_use_all = Limits(timeout=3, memory_bytes=1 * GIB, cell_timeout=3)
     grade(EXERCISE, subs, out, jobs=1, limits=one_cell_may_use_all, root=REPO, progress=False,
           warn=lambda m: None)
     dee = rows(out)["dee"]
@@ -191,3 +191,8 @@ def test_a_new_timeout_regrades_the_students_who_timed_out(graded: dict, tmp_pat
     changed = grade(EXERCISE, graded["subs"], out, jobs=2, limits=longer, root=REPO,
                     progress=False, warn=lambda m: None)
     assert (changed.graded_now, changed.resumed) == (1, 2)  # bo, whose loop timed out
+    # Bug (issue 18): a longer --cell-timeout alone kept bo's `timeout` (graded_now was 0).
+    per_cell = Limits(timeout=7, memory_bytes=1 * GIB, cell_timeout=2)
+    again = grade(EXERCISE, graded["subs"], out, jobs=2, limits=per_cell, root=REPO,
+                  progress=False, warn=lambda m: None)
+    assert (again.graded_now, again.resumed) == (1, 2)

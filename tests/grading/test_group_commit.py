@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from defence_course import atomic, data
 from defence_course.atomic import atomic_write_many
-from defence_course.grading import grade, worker
+from defence_course.grading import grade, zygote
 from defence_course.grading.grader import MAGIC_IN_JSON, _sandbox_config
 from defence_course.grading.journal import Journal
+from defence_course.grading.records import Record
 from defence_course.grading.sandbox import GIB, Limits
 from defence_course.grading.submissions import Submission
 
@@ -96,9 +96,9 @@ def test_each_finished_student_is_saved_once_in_groups(
     groups: list[list[str]] = []
     real = Journal.save_many
 
-    def record_groups(self: Journal, records: list[dict[str, Any]]) -> None:
+    def record_groups(self: Journal, records: list[Record]) -> None:
         real(self, records)
-        groups.append([r["student"] for r in records])
+        groups.append([r.student for r in records])
 
     monkeypatch.setattr(Journal, "save_many", record_groups)
     summary = grade(EXERCISE, subs, tmp_path / "g.csv", jobs=2,
@@ -142,5 +142,5 @@ def test_the_zygote_warm_up_runs_on_every_course_dataset_and_changes_none(
     monkeypatch.setenv("DEFENCE_COURSE_DATA", str(REPO / "data"))
     frames = [data.load(name) for name in data.list_datasets()]
     before = [frame.copy() for frame in frames]
-    worker._warm_up(frames)
+    zygote._warm_up(frames)
     assert all(a.equals(b) for a, b in zip(frames, before, strict=True))

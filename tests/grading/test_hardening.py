@@ -23,12 +23,12 @@ from defence_course.grading import (
     read_submission,
 )
 from defence_course.grading.sandbox import GIB, Limits, choose_mode
+from tests.grading.isolation import MODE
 
 REPO = Path(__file__).resolve().parents[2]
 EXERCISE = "ex02-two-clubs"
 AUTOGRADED = ["q1", "q2", "q3", "q4", "q5", "q6"]
-MODE = choose_mode("auto")[0]
-needs_bwrap = pytest.mark.skipif(MODE != "bwrap", reason="bubblewrap is not usable here")
+needs_bwrap = pytest.mark.usefixtures("bwrap")
 SCRATCH = 32 * 1024 * 1024
 LIMITS = Limits(timeout=4, memory_bytes=1 * GIB, scratch_bytes=SCRATCH)
 LONG_FILE = "L" * 249  # + ".ipynb" = 255 bytes, the usual file-name limit

@@ -70,17 +70,38 @@ def test_without_the_lock_attempts_are_lost(tmp_path: Path) -> None:
     assert sum(kept.values()) < 2 * ATTEMPTS
 
 
+# The child says when it asks for the lock (a file it touches just before), then records.
+WAITER = textwrap.dedent(
+    """\
+    import sys
+    from pathlib import Path
+    from defence_course import locking
+    from defence_course.quiz.progress import ProgressStore
+
+    real = locking.FileLock.acquire
+
+    def acquire(self, *args, **kwargs):
+        Path(sys.argv[2]).touch()
+        return real(self, *args, **kwargs)
+
+    locking.FileLock.acquire = acquire
+    ProgressStore(sys.argv[1]).record("b", "q1", True, 1.0)
+    """
+)
+
+
 def test_a_record_waits_while_another_process_holds_the_lock(tmp_path: Path) -> None:
-    path = tmp_path / "progress.json"
+    """No fixed wait: the child is seen asking for the lock, and has written nothing."""
+    path, asking = tmp_path / "progress.json", tmp_path / "asking"
     with file_lock(lock_path(path)):
-        child = subprocess.Popen([sys.executable, "-c",
-                                  "import sys; from defence_course.quiz.progress import "
-                                  "ProgressStore; ProgressStore(sys.argv[1]).record('b', 'q1', "
-                                  "True, 1.0)", str(path)])
-        with pytest.raises(subprocess.TimeoutExpired):
-            child.wait(timeout=2)  # blocked on the lock (or still starting): nothing written
+        child = subprocess.Popen([sys.executable, "-c", WAITER, str(path), str(asking)])
+        deadline = time.monotonic() + 120
+        while not asking.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert asking.exists(), "the record was saved without asking for the lock"
+        assert child.poll() is None  # waiting for the lock this process holds
         assert not path.exists()
-    assert child.wait(timeout=60) == 0
+    assert child.wait(timeout=120) == 0
     assert ProgressStore(path).results("b")["q1"].attempts == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +14,7 @@ from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
 from defence_course.quiz.banks import encode_bank_text, plain_key_problems
 
-__all__ = ["ReleaseError", "audit", "release"]
+__all__ = ["ReleaseError", "audit", "release", "solution_only_lines"]
 
 #: What learners get, relative to the course root (folders are copied whole, minus IGNORED).
 INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml", "LICENSE",
@@ -21,6 +23,8 @@ INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml
 FORBIDDEN_PARTS = {"solutions", "instructor", "tests", "benchmarks", ".git"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".*", "*.egg-info")
 SOLUTION_MARK = re.compile(r"#\s*(BEGIN|END) SOLUTION")
+#: Solution lines shorter than this (`return None`, `df.head()`) are too common to mean a leak.
+MIN_LEAK_CHARS = 12
 #: A model-answer cell in a MyST text source (text/solutions/*.md): `+++ {... "tags": ["solution"]}`.
 SOLUTION_TAG = re.compile(r'^\+\+\+ \{.*"solution".*\}', re.MULTILINE)
 
@@ -77,7 +81,7 @@ def release(root: Path, out_dir: Path, *, force: bool = False) -> list[Path]:
             shutil.copy2(source, target)
     atomic_write(out_dir / "README.md", STUDENT_README)
     _encode_quiz_banks(out_dir / "lessons" / "quizzes")
-    problems = audit(out_dir)
+    problems = audit(out_dir, root / "solutions")
     if problems:
         shutil.rmtree(out_dir)
         raise ReleaseError("the bundle would leak answers, so it was removed:\n  "
@@ -94,9 +98,58 @@ def _encode_quiz_banks(folder: Path) -> None:
             atomic_write(path, encode_bank_text(path))
 
 
-def audit(bundle: Path) -> list[str]:
-    """Everything in a bundle that could give answers away (empty list = safe to hand out)."""
-    problems: list[str] = []
+def _source_lines(path: Path) -> set[str]:
+    """A file's lines, whitespace collapsed; a notebook's are its cells' (empty when binary)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    sources = [text]
+    if path.suffix == ".ipynb":
+        with contextlib.suppress(ValueError, TypeError, KeyError, AttributeError):
+            sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                       for c in json.loads(text)["cells"]]
+    return {" ".join(line.split()) for source in sources for line in source.splitlines()}
+
+
+def solution_only_lines(solutions: Path, *taught: Path) -> dict[str, str]:
+    """Every line of a solution notebook that no notebook in the `taught` folders holds (the
+    handed-out exercises, the lessons), and the solution it comes from.
+
+    A line a lesson shows is taught, not leaked: exercise 06 pivots NATO's table as lesson 04
+    does. Lines shorter than MIN_LEAK_CHARS (`return None`) and the solution markers are left
+    out: they are everywhere and give nothing away.
+    """
+    handed_out: set[str] = set()
+    for folder in taught:
+        for path in sorted(folder.glob("*.ipynb")):
+            handed_out |= _source_lines(path)
+    found: dict[str, str] = {}
+    for path in sorted(solutions.glob("*.ipynb")):
+        for line in sorted(_source_lines(path) - handed_out):
+            if len(line) >= MIN_LEAK_CHARS and not SOLUTION_MARK.search(line):
+                found.setdefault(line, path.stem)
+    return found
+
+
+def _solution_leaks(bundle: Path, solutions: Path) -> list[str]:
+    """Every shipped file (the package's code too) holding a line only the solutions have."""
+    secret = solution_only_lines(solutions, bundle / "exercises", bundle / "lessons")
+    problems = []
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        for line in sorted(_source_lines(path) & secret.keys()):
+            problems.append(f"{path.relative_to(bundle)}: holds a line of the solution to "
+                            f"{secret[line]}: {line!r}")
+    return problems
+
+
+def audit(bundle: Path, solutions: Path | None = None) -> list[str]:
+    """Everything in a bundle that could give answers away (empty list = safe to hand out).
+
+    With `solutions` (the course's solutions/ folder), every shipped file is also searched for
+    the solutions' own lines: a model answer copied into the package's code is a leak too.
+    """
+    problems: list[str] = _solution_leaks(bundle, solutions) if solutions else []
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle)
         if FORBIDDEN_PARTS & set(relative.parts):

@@ -29,17 +29,17 @@ def solution_problems(root: Path, name: str) -> list[str]:
               warn=lambda message: None)
         record = GradingPaths.resolve(root, name, subs, out, None, None).journal(name).load(
             "solution")
-        rows = record["rows"] if record else []
+        rows = record.rows if record else ()
     problems = []
     for row in rows:
-        if row["status"] in ("passed", "manual"):
+        if row.status in ("passed", "manual"):
             continue
-        failing = [c for c in row.get("checks", []) if not c[2]]
+        failing = [c for c in row.checks if not c.passed]
         if failing:
-            number, public, _, message, _ = failing[0]
-            where = f"{'public' if public else 'hidden'} check {number}: {message}"
+            first = failing[0]
+            where = f"{'public' if first.public else 'hidden'} check {first.number}: {first.message}"
         else:
-            where = row["message"]
-        problems.append(f"{name} {row['question']}: the solution does not pass its own checks "
-                        f"({row['status']}): {where}")
+            where = row.message
+        problems.append(f"{name} {row.question}: the solution does not pass its own checks "
+                        f"({row.status}): {where}")
     return problems

@@ -22,6 +22,7 @@ from typing import Any
 
 from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
+from defence_course.grading.outputs import feedback_name
 
 __all__ = ["AnonymizeError", "Key", "reveal_feedback"]
 
@@ -77,11 +78,10 @@ class Key:
         return CODE.sub(lambda m: self.identities.get(m[0], {}).get("student", m[0]), text)
 
     def save(self) -> None:
-        """Write the key atomically (readable by its owner only)."""
+        """Write the key atomically, readable by its owner only from its first byte."""
         atomic_write(self.path, json.dumps({"version": KEY_VERSION, "secret": self.secret,
                                             "codes": self.identities}, indent=1,
-                                           ensure_ascii=False))
-        self.path.chmod(0o600)
+                                           ensure_ascii=False), mode=0o600)
 
 
 def reveal_feedback(feedback: Path, key: Key, out: Path) -> list[Path]:
@@ -89,7 +89,7 @@ def reveal_feedback(feedback: Path, key: Key, out: Path) -> list[Path]:
     written = []
     for path in sorted(feedback.glob("S-*.md")):
         student = key.identity(path.stem)["student"]
-        target = out / (student.replace("/", "_") + ".md")
+        target = out / feedback_name(student)
         atomic_write(target, key.reveal_text(path.read_text(encoding="utf-8")))
         written.append(target)
     return written

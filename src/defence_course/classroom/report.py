@@ -119,6 +119,7 @@ def _svg_uri(figure: Any) -> str:
 def distribution_plot(stats: ClassStats) -> tuple[str, str]:
     """A histogram of total points, and the sentence that says what it shows."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     totals = list(stats.totals.values())
     figure = Figure(figsize=(6.4, 3.2))
@@ -131,7 +132,9 @@ def distribution_plot(stats: ClassStats) -> tuple[str, str]:
         bins = [i * top / 20 for i in range(21)]
         axes.set_xlim(0, top)
     axes.hist(totals, bins=bins, color="#1f5f8b", edgecolor="white")
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    locator = axes.yaxis.get_major_locator()  # matplotlib's AutoLocator, a MaxNLocator
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
     axes.set_xlabel(f"total points (of {stats.max_points:g})")
     axes.set_ylabel("students")
     description = "No students graded yet."

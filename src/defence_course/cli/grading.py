@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.errors import DefenceCourseError
-from defence_course.grading.sandbox import GIB, SANDBOX_MODES, Limits
+from defence_course.grading.sandbox import CELL_SHARE, GIB, SANDBOX_MODES, Limits
 
 DEFAULTS = Limits()
 """The library's own limits: the CLI shows and uses them, never a copy."""
@@ -37,9 +37,10 @@ def add_grading_commands(subcommands: Any) -> None:
                        help="submissions graded in parallel (default: number of CPU cores)")
     grade.add_argument("--timeout", type=float, default=DEFAULTS.timeout,
                        help=f"wall-clock seconds per submission (default: {DEFAULTS.timeout:g})")
-    grade.add_argument("--cell-timeout", type=float, default=None,
-                       help="seconds for each cell within --timeout (default: half of it); a "
-                            "cell stopped by it costs only its own question")
+    grade.add_argument("--cell-timeout", type=float, default=DEFAULTS.cell_timeout,
+                       help="seconds for each cell within --timeout (default: "
+                            f"{CELL_SHARE * 100:g}%% of it); a cell stopped by it costs only its own "
+                            "question")
     grade.add_argument("--memory", type=float, default=DEFAULTS.memory_bytes / GIB,
                        help="memory limit per submission in GiB "
                             f"(default: {DEFAULTS.memory_bytes / GIB:g})")
@@ -60,6 +61,16 @@ def add_grading_commands(subcommands: Any) -> None:
     grade.set_defaults(handler=_grade)
 
 
+def grading_limits(args: argparse.Namespace) -> Limits:
+    """The limits the options ask for; an option left out keeps the library's default."""
+    if args.timeout <= 0 or args.memory <= 0:
+        raise UsageError("--timeout and --memory must be positive")
+    if args.cell_timeout is not None and args.cell_timeout <= 0:
+        raise UsageError("--cell-timeout must be positive")
+    return Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB),
+                  cell_timeout=args.cell_timeout)
+
+
 def _grade(args: argparse.Namespace) -> int:
     from defence_course.grading.grader import grade
 
@@ -68,13 +79,7 @@ def _grade(args: argparse.Namespace) -> int:
     if args.regrade and args.student:
         raise UsageError("--regrade grades everyone; --student grades only the names given: "
                          "use one of them")
-    if args.timeout <= 0 or args.memory <= 0:
-        raise UsageError("--timeout and --memory must be positive")
-    if args.cell_timeout is not None and args.cell_timeout <= 0:
-        raise UsageError("--cell-timeout must be positive")
-    cell_timeout = args.timeout / 2 if args.cell_timeout is None else args.cell_timeout
-    limits = Limits(timeout=args.timeout, memory_bytes=int(args.memory * GIB),
-                    cell_timeout=cell_timeout)
+    limits = grading_limits(args)
 
     def on_term(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

@@ -1,6 +1,6 @@
 """Lesson 04's what-if model: from each Ally's latest NATO figure to the Hague's 3.5% core target.
 
-The arithmetic (gap, straight-path rise, money behind a share) is plain functions, tested on their
+The arithmetic (gap, straight-path rise, GDP growth behind the money) is plain functions, tested on their
 own; `gap_explorer()` puts sliders on them for the lesson, with the model's assumptions on screen.
 """
 
@@ -52,14 +52,17 @@ def yearly_rise(latest: float | None, from_year: int, target: float = CORE_TARGE
     return None if gap is None else gap / (by_year - from_year)
 
 
-def money_index(share_now: float, share_then: float, growth_pct: float, years: int) -> float:
-    """Money behind `share_then` after `years` of real GDP growth, as an index (today's money = 100).
+def gdp_factor(growth_pct: float, years: int) -> float:
+    """Real GDP after `years` of `growth_pct` % a year, as a multiple of today's, year by year.
 
     Why: a share of GDP is not an amount; the same share of a growing economy is more money.
+    (Exercise 04 asks learners to write the money index themselves: the package holds only this
+    factor, so its code is not their answer.)
     """
-    if share_now <= 0:
-        raise ModelError(f"today's share must be above 0 to compare with it, got {share_now}")
-    return 100 * share_then / share_now * (1 + growth_pct / 100) ** years
+    factor = 1.0
+    for _ in range(years):
+        factor += factor * growth_pct / 100
+    return factor
 
 
 def latest_figures(nato: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +137,8 @@ def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growt
         "rise": f"{yearly_rise(latest, year, target, by_year) or 0.0:.2f}", "years": str(years),
         "record": "none" if record is None else f"+{record[0]:.2f} points (to {record[1]})",
         "growth": f"{growth:.1f}",
-        "money_target": f"{money_index(latest, max(latest, target), growth, years):.0f}",
-        "money_same": f"{money_index(latest, latest, growth, years):.0f}",
+        "money_target": f"{gdp_factor(growth, years) * max(latest, target) / latest * 100:.0f}",
+        "money_same": f"{gdp_factor(growth, years) * 100:.0f}",
     }
     escaped = {k: html.escape(v) for k, v in values.items()}
     lines = [_GAP, _PATH, _RECORD, _MONEY] if gap > 0 else [_GAP, _NO_PATH, _RECORD, _MONEY_SAME]

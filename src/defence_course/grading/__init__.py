@@ -2,11 +2,11 @@
 
 Layout: spec (check specs), plain (answers as plain data), compare (the engine), submissions
 (finding and reading notebooks), rows (grades from a run), journal (resume), outputs (CSV and
-feedback files), bwrap + sandbox + worker + framing (running learners' code isolated),
+feedback files), bwrap + sandbox + zygote + framing (running learners' code isolated),
 grader (`grade()`: the run).
 
-Names load on first use (PEP 562): the sandbox runs `python -m defence_course.grading.worker`,
-and importing this package must not import the worker before runpy executes it.
+Names load on first use (PEP 562): the sandbox runs `python -m defence_course.grading.zygote`,
+and importing this package must not import the zygote before runpy executes it.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import Any
 
 _EXPORTS = {
     "grade": "grader",
-    "GradingError": "submissions",
+    "GradingError": "errors",
     "SubmissionProblem": "submissions",
     "SYMLINK_PROBLEM": "submissions",
     "read_submission": "submissions",
     "CSV_COLUMNS": "outputs",
-    "Summary": "outputs",
+    "Summary": "summary",
     "csv_plain": "csvcells",
     "csv_text": "csvcells",
     "feedback_name": "outputs",
-    "STATUSES": "rows",
+    "STATUSES": "records",
     "GIB": "sandbox",
     "Limits": "sandbox",
     "choose_mode": "sandbox",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 SYSTEM_DIRS = ("bin", "sbin", "lib", "lib32", "lib64")
 SYSTEM_FILES = ("/etc/localtime", "/etc/ld.so.cache", "/etc/ld.so.conf")
-WORKER_MODULE = "defence_course.grading.worker"
+ZYGOTE_MODULE = "defence_course.grading.zygote"
 
 
 def system_binds(root: Path = Path("/")) -> list[str]:
@@ -74,7 +74,7 @@ def bwrap_args(*, bwrap: str, python: str, data_dir: Path, scratch_bytes: int,
         # read-only, so only /tmp and /dev/shm are writable, and the zygote wipes them
         # per submission (a file left in /dev would reach the next student).
         "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
-        python, "-m", WORKER_MODULE,
+        python, "-m", ZYGOTE_MODULE,
     ]
 
 

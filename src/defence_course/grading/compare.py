@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from defence_course.grading.plain import (
     MISSING,
@@ -167,13 +167,13 @@ def _length(value: Any) -> int:
 def _members(value: Any) -> list[Any]:
     kind = kind_of(value)
     if kind == "list":
-        return value
+        return cast("list[Any]", value)
     if kind == "set":
-        return value["items"]
+        return cast("list[Any]", value["items"])
     if kind == "dict":
         return [k for k, _ in value["items"]]
     if kind == "series":
-        return value["data"]
+        return cast("list[Any]", value["data"])
     raise _Fail(f"expected a list, set, dict or Series, got {describe(value)}")
 
 

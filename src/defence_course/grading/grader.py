@@ -14,21 +14,22 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from defence_course import exercise_format
-from defence_course.grading.journal import JOURNAL_VERSION, Journal
+from defence_course.grading.errors import GradingError
+from defence_course.grading.journal import Journal
 from defence_course.grading.manual import check_criteria, read_sheet
-from defence_course.grading.outputs import Summary, write_outputs
+from defence_course.grading.outputs import write_outputs
+from defence_course.grading.records import Record, Row
 from defence_course.grading.rows import build_job, rows_for_problem, rows_for_run, written_answer
-from defence_course.grading.sandbox import Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
+from defence_course.grading.sandbox import GIB, Limits, Sandbox, SandboxConfig, SandboxError, choose_mode
 from defence_course.grading.spec import ExerciseSpec, load_spec
 from defence_course.grading.submissions import (
-    GradingError,
     Submission,
     SubmissionProblem,
     discover,
@@ -36,6 +37,7 @@ from defence_course.grading.submissions import (
     read_submission,
     student_id,
 )
+from defence_course.grading.summary import Summary
 from defence_course.locking import LockBusyError, file_lock
 from defence_course.paths import course_root, grading_data_dir
 
@@ -140,10 +142,15 @@ class GradingPaths:
         return Journal(self.out.parent / f".{self.out.stem}.{exercise}.state")
 
 
-def _timed_out_under_another_limit(record: dict[str, Any], timeout: float) -> bool:
-    """A `timeout` row graded with a different `--timeout` is graded again with this one."""
-    return record.get("timeout") != timeout and any(
-        row.get("status") == "timeout" for row in record.get("rows", []))
+#: Statuses a different limit can change: a time limit (`timeout`), or memory, processes, file
+#: or output size (`error`: a MemoryError, a crashed or killed sandbox, a full disk).
+LIMITED_STATUSES = frozenset({"timeout", "error"})
+
+
+def _limited_under_other_limits(record: Record, limits: Mapping[str, float]) -> bool:
+    """A student stopped by a limit under other limits is graded again under these ones."""
+    return dict(record.limits) != dict(limits) and any(
+        row.status in LIMITED_STATUSES for row in record.rows)
 
 
 def _selected(students: list[Submission], names: Sequence[str] | None) -> frozenset[str] | None:
@@ -165,17 +172,18 @@ def _selected(students: list[Submission], names: Sequence[str] | None) -> frozen
 class ResumePlan:
     """Who is kept from an earlier run (same file, same checks) and who is graded now."""
 
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
     todo: list[tuple[Submission, bytes | None]] = field(default_factory=list)
 
     @classmethod
     def make(cls, students: list[Submission], journal: Journal, fingerprint: str,
-             timeout: float, only: frozenset[str] | None = None) -> ResumePlan:
+             limits: Mapping[str, float], only: frozenset[str] | None = None) -> ResumePlan:
         """Read every submission once (for its hash) and compare with the journal.
 
-        A record is kept when the file and the checks are unchanged, unless the student timed
-        out under another `--timeout`, or is named in `only` (`--student`): those are graded
-        again. With `only`, everyone else keeps their record, changed or not.
+        A record is kept when the file and the checks are unchanged, unless a limit stopped
+        the student under other `limits` (`Limits.resume_key()`: `--timeout`,
+        `--cell-timeout`, `--memory`, ...), or the student is named in `only` (`--student`):
+        those are graded again. With `only`, everyone else keeps their record, changed or not.
         """
         plan = cls()
         for sub in students:
@@ -191,9 +199,9 @@ class ResumePlan:
                 except SubmissionProblem as problem:
                     sub = Submission(sub.student, None, str(problem))
             if (only is None and record and data is not None
-                    and record.get("sha256") == _sha256(data)
-                    and record.get("fingerprint") == fingerprint
-                    and not _timed_out_under_another_limit(record, timeout)):
+                    and record.sha256 == _sha256(data)
+                    and record.fingerprint == fingerprint
+                    and not _limited_under_other_limits(record, limits)):
                 plan.records[sub.student] = record
             else:
                 plan.todo.append((sub, data))
@@ -251,20 +259,19 @@ class _Run:
     interrupted: threading.Event = field(default_factory=threading.Event)
     #: The Markdown the exercise hands out: any other Markdown cell was added by the student.
     handed_out: frozenset[str] = frozenset()
-    timeout: float = 0.0
+    #: The limits the students are graded under (part of the resume key).
+    limits: Mapping[str, float] = field(default_factory=dict)
 
-    def record(self, sub: Submission, data: bytes | None, rows: list[dict[str, Any]],
+    def record(self, sub: Submission, data: bytes | None, rows: list[Row],
                begun: float, manual_answers: dict[str, str] | None = None,
-               output: str = "") -> dict[str, Any]:
+               output: str = "") -> Record:
         """The journal record of one finished student."""
-        return {"version": JOURNAL_VERSION, "student": sub.student, "exercise": self.spec.exercise,
-                "sha256": _sha256(data) if data is not None else "",
-                "fingerprint": self.fingerprint, "rows": rows,
-                "manual_answers": manual_answers or {}, "output_tail": output,
-                "note": sub.note, "timeout": self.timeout,
-                "started_at": begun, "finished_at": time.time(), "grader_pid": os.getpid()}
+        return Record(sub.student, self.spec.exercise,
+                      _sha256(data) if data is not None else "", self.fingerprint, tuple(rows),
+                      dict(self.limits), manual_answers or {}, output, sub.note,
+                      started_at=begun, finished_at=time.time(), grader_pid=os.getpid())
 
-    def work(self, sub: Submission, data: bytes | None) -> dict[str, Any]:
+    def work(self, sub: Submission, data: bytes | None) -> Record:
         """Grade one student; a grader bug becomes that student's error rows, not a crash."""
         try:
             return self.grade_one(sub, data)
@@ -276,7 +283,7 @@ class _Run:
                                                              message[:300]), time.time())
             return record
 
-    def grade_one(self, sub: Submission, data: bytes | None) -> dict[str, Any]:
+    def grade_one(self, sub: Submission, data: bytes | None) -> Record:
         """Parse, run in a sandbox, and grade one submission."""
         begun = time.time()
         if data is None:
@@ -295,8 +302,8 @@ class _Run:
         if self.interrupted.is_set():
             raise KeyboardInterrupt
         rows = rows_for_run(sub.student, self.spec, parsed, run)
-        manual_answers = {r["question"]: written_answer(parsed, r["question"])
-                          for r in rows if r["status"] == "manual"}
+        manual_answers = {r.question: written_answer(parsed, r.question)
+                          for r in rows if r.status == "manual"}
         return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:])
 
 
@@ -316,7 +323,7 @@ def _sandbox_config(root: Path, exercise: str, todo: list[tuple[Submission, byte
     return SandboxConfig(mode, limits, grading_data_dir(root), preload)
 
 
-def _drain(arrivals: queue.Queue[Future[dict[str, Any]]]) -> list[Future[dict[str, Any]]]:
+def _drain(arrivals: queue.Queue[Future[Record]]) -> list[Future[Record]]:
     """Wait for one finished future, then take every other one already there."""
     done = [arrivals.get()]
     with contextlib.suppress(queue.Empty):
@@ -325,10 +332,9 @@ def _drain(arrivals: queue.Queue[Future[dict[str, Any]]]) -> list[Future[dict[st
     return done
 
 
-def _results(done: list[Future[dict[str, Any]]]
-             ) -> tuple[list[dict[str, Any]], BaseException | None]:
+def _results(done: list[Future[Record]]) -> tuple[list[Record], BaseException | None]:
     """The records of finished futures, and the first exception one raised (after the rest)."""
-    finished: list[dict[str, Any]] = []
+    finished: list[Record] = []
     failure: BaseException | None = None
     for future in done:
         try:
@@ -338,15 +344,15 @@ def _results(done: list[Future[dict[str, Any]]]
     return finished, failure
 
 
-def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jobs: int,
-             show: bool) -> None:
-    """Grade the students still to do in parallel, saving each to the journal as it finishes."""
+def _run_all(run: _Run, plan: ResumePlan, journal: Journal, jobs: int, show: bool) -> bool:
+    """Grade the students still to do in parallel, saving each to the journal as it finishes;
+    True when interrupted (the finished ones are saved)."""
     bar = _Progress(len(plan.todo), show)
     executor = ThreadPoolExecutor(max_workers=jobs)
     try:
         # Finished futures arrive on a queue: `wait(pending, FIRST_COMPLETED)` locks and
         # re-arms every pending future on each call, O(class size) per student.
-        arrivals: queue.Queue[Future[dict[str, Any]]] = queue.Queue()
+        arrivals: queue.Queue[Future[Record]] = queue.Queue()
         for sub, data in plan.todo:
             executor.submit(run.work, sub, data).add_done_callback(arrivals.put)
         remaining = len(plan.todo)
@@ -359,20 +365,19 @@ def _run_all(run: _Run, plan: ResumePlan, journal: Journal, summary: Summary, jo
             finished, failure = _results(done)
             journal.save_many(finished)
             for record in finished:
-                plan.records[record["student"]] = record
-                summary.graded_now += 1
+                plan.records[record.student] = record
                 bar.advance()
             if failure is not None:
                 raise failure
     except KeyboardInterrupt:
         run.interrupted.set()
-        summary.interrupted = True
         executor.shutdown(wait=False, cancel_futures=True)
         run.pool.close()
     finally:
         bar.close()
         executor.shutdown(wait=not run.interrupted.is_set(), cancel_futures=True)
         run.pool.close()
+    return run.interrupted.is_set()
 
 
 def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = None,
@@ -400,29 +405,33 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
                 journal.clear()
             found = discover(paths.submissions, exercise)
             fingerprint = spec.fingerprint()
-            summary = Summary(max_points=spec.max_points)
-            plan = ResumePlan.make(found, journal, fingerprint, limits.timeout,
+            plan = ResumePlan.make(found, journal, fingerprint, limits.resume_key(),
                                    _selected(found, students))
-            summary.resumed = len(plan.records)
+            resumed = len(plan.records)
             mode = "none"
+            warnings: list[str] = []
             if plan.needs_sandbox:
                 mode, warning = choose_mode(sandbox)
                 if warning:
                     warn(warning)
-                    summary.warnings.append(warning)
-            summary.sandbox = f"{mode}, {jobs} job(s), timeout {limits.timeout:g} s, memory " \
-                              f"{limits.memory_bytes / 2**30:g} GiB"
+                    warnings.append(warning)
             config = _sandbox_config(root, exercise, plan.todo, mode, limits)
             run = _Run(spec, fingerprint, SandboxPool(config, jobs),
-                       handed_out=_handed_out_markdown(root, exercise), timeout=limits.timeout)
+                       handed_out=_handed_out_markdown(root, exercise),
+                       limits=limits.resume_key())
             show = sys.stderr.isatty() if progress is None else progress
-            _run_all(run, plan, journal, summary, jobs, show)
+            interrupted = _run_all(run, plan, journal, jobs, show)
             for sub, _ in plan.todo:
                 if sub.note:
                     warn(f"{sub.student}: {sub.note}")
             ordered = [plan.records[s.student] for s in found if s.student in plan.records]
-            write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
-                          existing_manual, summary)
-            return summary
+            results = write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
+                                    existing_manual)
+            return Summary.of(
+                results, max_points=spec.max_points, resumed=resumed,
+                graded_now=sum(sub.student in plan.records for sub, _ in plan.todo),
+                sandbox=f"{mode}, {jobs} job(s), timeout {limits.timeout:g} s, memory "
+                        f"{limits.memory_bytes / GIB:g} GiB",
+                warnings=warnings, interrupted=interrupted)
     except LockBusyError as error:
         raise GradingError(str(error)) from None

@@ -6,11 +6,9 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 from defence_course.atomic import atomic_write_many
-
-JOURNAL_VERSION = 1
+from defence_course.grading.records import Record
 
 
 class Journal:
@@ -26,22 +24,20 @@ class Journal:
         """Forget every finished student (--regrade)."""
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def load(self, student: str) -> dict[str, Any] | None:
+    def load(self, student: str) -> Record | None:
         """The saved record, or None when absent or unreadable (then the student is regraded)."""
         try:
-            record = json.loads(self._path(student).read_text(encoding="utf-8"))
+            record = Record.from_json(json.loads(self._path(student).read_text(encoding="utf-8")))
         except (OSError, ValueError):
             return None
-        if not isinstance(record, dict) or record.get("version") != JOURNAL_VERSION:
-            return None
-        return record if record.get("student") == student else None
+        return record if record.student == student else None
 
-    def save(self, record: dict[str, Any]) -> None:
+    def save(self, record: Record) -> None:
         """Persist one student's results (fsync'ed, atomic)."""
         self.save_many([record])
 
-    def save_many(self, records: list[dict[str, Any]]) -> None:
+    def save_many(self, records: list[Record]) -> None:
         """Persist several students' results as one group commit: all durable when it returns."""
-        atomic_write_many({self._path(r["student"]): json.dumps(r, ensure_ascii=False)
+        atomic_write_many({self._path(r.student): json.dumps(r.to_json(), ensure_ascii=False)
                            for r in records})
 

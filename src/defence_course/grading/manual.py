@@ -21,8 +21,10 @@ from pathlib import Path
 
 from defence_course.atomic import atomic_write
 from defence_course.grading.csvcells import csv_plain, csv_text
+from defence_course.grading.errors import GradingError
+from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
-from defence_course.grading.submissions import GradingError, student_id
+from defence_course.grading.submissions import student_id
 
 __all__ = ["BASE_COLUMNS", "Criterion", "SheetError", "criteria", "manual_points", "read_sheet",
            "sheet_columns", "write_manual", "write_rubrics"]
@@ -218,7 +220,7 @@ def rubrics_path(manual: Path, exercise: str) -> Path:
 
 
 def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str, str]],
-                 records: Sequence[Mapping[str, object]], spec: ExerciseSpec) -> None:
+                 records: Sequence[Record], spec: ExerciseSpec) -> None:
     """Rewrite manual.csv: keep the instructor's points, criteria and comments, add new
     answers, keep other exercises' rows; the rubrics go once to rubrics-EXERCISE.md. A sheet
     saved with semicolons (French or German Excel) is written back with semicolons, in UTF-8
@@ -227,10 +229,8 @@ def write_manual(path: Path, existing: Mapping[tuple[str, str, str], Mapping[str
     rubrics = {q.id: q.rubric.strip() for q in spec.questions if q.kind == "manual"}
     merged = {key: dict(row) for key, row in existing.items()}
     for record in records:
-        answers = record.get("manual_answers", {})
-        assert isinstance(answers, Mapping)
-        for qid, text in answers.items():
-            key = (str(record["student"]), spec.exercise, qid)
+        for qid, text in record.manual_answers.items():
+            key = (record.student, spec.exercise, qid)
             old = merged.get(key, {})
             merged[key] = {**old, "student": key[0], "exercise": spec.exercise, "question": qid,
                            "max_points": f"{spec.question(qid).points:g}", "answer": text}

@@ -7,15 +7,14 @@ import hashlib
 import io
 import re
 import string
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from defence_course.atomic import atomic_write_many
+from defence_course.grading.compare import CheckOutcome
 from defence_course.grading.csvcells import csv_text
 from defence_course.grading.manual import manual_points, write_manual
-from defence_course.grading.rows import STATUSES
+from defence_course.grading.records import Record, Row
 from defence_course.grading.spec import ExerciseSpec
 
 CSV_COLUMNS = ["student", "exercise", "question", "points", "max_points", "status", "message"]
@@ -46,39 +45,37 @@ def _md_cell(text: str) -> str:
             .replace("|", "\\|"))
 
 
-def _check_line(number: int, public: bool, passed: bool, message: str, hint: str) -> str:
+def _check_line(check: CheckOutcome) -> str:
     """`- check 2: failed: <reason>. Hint: <hint>` (a hidden check's reason is never shown)."""
-    label = f"check {number}" if public else f"hidden check {number}"
-    if passed:
+    label = f"check {check.number}" if check.public else f"hidden check {check.number}"
+    if check.passed:
         return f"- {label}: passed"
-    reason = f": {_md_cell(message.rstrip('.'))}" if (message and public) else ""
-    tip = f" Hint: {_md_cell(hint)}" if hint else ""
+    reason = (f": {_md_cell(check.message.rstrip('.'))}" if (check.message and check.public)
+              else "")
+    tip = f" Hint: {_md_cell(check.hint)}" if check.hint else ""
     return f"- {label}: failed{reason}.{tip}"
 
 
-def feedback_text(spec: ExerciseSpec, student: str, rows: list[dict[str, Any]],
-                  comments: dict[str, str] | None = None, note: str = "") -> str:
+def feedback_text(spec: ExerciseSpec, student: str, rows: Sequence[Row],
+                  comments: Mapping[str, str] | None = None, note: str = "") -> str:
     """One student's Markdown feedback: each question's result and each check's (no hidden code),
     the instructor's comments on written answers, and which notebook was graded when several."""
     table, details = [], []
     if note:
         details.append(f"*Note: {_md_cell(note)}*\n")
     for row in rows:
-        comment = (comments or {}).get(row["question"], "").strip()
+        comment = (comments or {}).get(row.question, "").strip()
         if comment:
-            details.append(f"**{row['question']}**: your instructor's comment: "
+            details.append(f"**{row.question}**: your instructor's comment: "
                            f"{_md_cell(comment)}\n")
-        points = "" if row["points"] is None else f"{row['points']:g}"
-        table.append(f"| {row['question']} | {row['status']} | {points} / "
-                     f"{row['max_points']:g} | {_md_cell(row['message'])} |")
-        lines = []
-        for number, public, passed, message, hint in row.get("checks", []):
-            lines.append(_check_line(number, public, passed, message, hint))
+        points = "" if row.points is None else f"{row.points:g}"
+        table.append(f"| {row.question} | {row.status} | {points} / "
+                     f"{row.max_points:g} | {_md_cell(row.message)} |")
+        lines = [_check_line(c) for c in row.checks]
         if lines:
-            details.append(f"**{row['question']}**\n\n" + "\n".join(lines) + "\n")
-    graded = [r for r in rows if r["points"] is not None]
-    total = sum(r["points"] for r in graded)
-    pending = any(r["status"] == "manual" and r["points"] is None for r in rows)
+            details.append(f"**{row.question}**\n\n" + "\n".join(lines) + "\n")
+    total = sum(r.points for r in rows if r.points is not None)
+    pending = any(r.status == "manual" and r.points is None for r in rows)
     return FEEDBACK.substitute(
         title=_md_cell(spec.title), student=_md_cell(student), total=f"{total:g}",
         max_points=f"{spec.max_points:g}" + (" (written answers not graded yet)" if pending
@@ -104,84 +101,58 @@ def feedback_name(student: str) -> str:
 
 
 
-@dataclass
-class Summary:
-    """What the closing summary reports (also returned to tests)."""
-
-    students: int = 0
-    graded_now: int = 0
-    resumed: int = 0
-    mean: float = 0.0
-    max_points: float = 0.0
-    status_counts: dict[str, int] = field(default_factory=dict)
-    most_failed: list[tuple[str, int]] = field(default_factory=list)
-    sandbox: str = ""
-    warnings: list[str] = field(default_factory=list)
-    interrupted: bool = False
-
-    def text(self) -> str:
-        """The summary as printed after grading."""
-        lines = [
-            f"Graded {self.students} student(s) ({self.graded_now} now, {self.resumed} kept from "
-            f"an earlier run); mean {self.mean:.2f} / {self.max_points:g} points.",
-            "Statuses: " + ", ".join(f"{s} {self.status_counts.get(s, 0)}" for s in STATUSES),
-        ]
-        if self.most_failed:
-            lines.append("Most failed: " + ", ".join(
-                f"{q} ({n} of {self.students})" for q, n in self.most_failed))
-        lines.append(f"Sandbox: {self.sandbox}")
-        return "\n".join(lines)
-
-
-
-def write_outputs(spec: ExerciseSpec, records: list[dict[str, Any]], out: Path,
-                   feedback: Path, manual: Path,
-                   existing_manual: dict[tuple[str, str, str], dict[str, str]],
-                   summary: Summary) -> None:
-    """grades.csv (atomic), manual.csv (merged), one feedback file per student, the summary."""
-    final_rows: list[dict[str, Any]] = []
-    per_student: dict[str, list[dict[str, Any]]] = {}
+def merge_manual(spec: ExerciseSpec, records: Sequence[Record], manual: Path,
+                 existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]]
+                 ) -> tuple[dict[str, list[Row]], dict[str, dict[str, str]]]:
+    """Each student's final rows (the instructor's points on written answers) and comments."""
+    results: dict[str, list[Row]] = {}
     comments: dict[str, dict[str, str]] = {}
     for record in records:
         rows = []
-        for row in record["rows"]:
-            row = dict(row)
-            if row["status"] == "manual":
-                key = (record["student"], spec.exercise, row["question"])
-                if key in existing_manual:
-                    comment = existing_manual[key].get("comment", "")
-                    comments.setdefault(record["student"], {})[row["question"]] = comment
-                    points = manual_points(manual, existing_manual[key], row["max_points"],
-                                           f"{record['student']} {row['question']}")
-                    if points is not None:
-                        row["points"] = points
-                        row["message"] = "written answer: graded by the instructor"
+        for row in record.rows:
+            key = (record.student, spec.exercise, row.question)
+            if row.status == "manual" and key in existing_manual:
+                comments.setdefault(record.student, {})[row.question] = \
+                    existing_manual[key].get("comment", "")
+                points = manual_points(manual, existing_manual[key], row.max_points,
+                                       f"{record.student} {row.question}")
+                if points is not None:
+                    row = row.with_points(points, "written answer: graded by the instructor")
             rows.append(row)
-        per_student[record["student"]] = rows
-        final_rows += rows
+        results[record.student] = rows
+    return results, comments
+
+
+def grades_csv(results: Mapping[str, Sequence[Row]]) -> str:
+    """grades.csv's text: one line per student and question, every cell safe in a spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in final_rows:
-        writer.writerow({**{c: csv_text(str(row[c])) for c in CSV_COLUMNS},
-                         "points": "" if row["points"] is None else f"{row['points']:g}",
-                         "max_points": f"{row['max_points']:g}"})
+    for rows in results.values():
+        for row in rows:
+            writer.writerow({
+                "student": csv_text(row.student), "exercise": csv_text(row.exercise),
+                "question": csv_text(row.question),
+                "points": "" if row.points is None else f"{row.points:g}",
+                "max_points": f"{row.max_points:g}", "status": csv_text(row.status),
+                "message": csv_text(row.message)})
+    return buffer.getvalue()
+
+
+def write_outputs(spec: ExerciseSpec, records: Sequence[Record], out: Path, feedback: Path,
+                  manual: Path, existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]]
+                  ) -> dict[str, list[Row]]:
+    """grades.csv (atomic), manual.csv (merged), one feedback file per student; returns each
+    student's final rows (for the summary)."""
+    results, comments = merge_manual(spec, records, manual, existing_manual)
     if any(q.kind == "manual" for q in spec.questions):
         write_manual(manual, existing_manual, records, spec)
     feedback.mkdir(parents=True, exist_ok=True)
-    notes = {r["student"]: str(r.get("note") or "") for r in records}
+    notes = {r.student: r.note for r in records}
     # One group write: with a file each, a class of 1,000 waited here for 2,000 fsyncs.
     files = {feedback / feedback_name(student):
              feedback_text(spec, student, rows, comments.get(student), notes[student])
-             for student, rows in per_student.items()}
-    files[out] = buffer.getvalue()
+             for student, rows in results.items()}
+    files[out] = grades_csv(results)
     atomic_write_many(files)
-    summary.students = len(per_student)
-    totals = [sum(r["points"] or 0 for r in rows) for rows in per_student.values()]
-    summary.mean = sum(totals) / len(totals) if totals else 0.0
-    summary.status_counts = dict(Counter(r["status"] for r in final_rows))
-    misses = Counter(r["question"] for r in final_rows
-                     if r["status"] not in ("passed", "manual"))
-    summary.most_failed = misses.most_common(3)
-
+    return results

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from defence_course.exercise_format import ANSWER_PROMPT
 from defence_course.grading.cells import describe_cell, untouched_function
-from defence_course.grading.compare import grade_question
+from defence_course.grading.compare import CheckOutcome, grade_question
 from defence_course.grading.plain import MISSING
+from defence_course.grading.records import Row
 from defence_course.grading.sandbox import Job, RunResult
 from defence_course.grading.spec import ExerciseQuestion, ExerciseSpec
 from defence_course.grading.submissions import ParsedNotebook
 
-STATUSES = ("passed", "failed", "error", "timeout", "missing", "manual")
+__all__ = ["PER_CELL_TIMEOUT", "build_job", "rows_for_problem", "rows_for_run",
+           "written_answer"]
+
 #: How the sandbox records a cell stopped by its own time limit (the next cells still ran).
 PER_CELL_TIMEOUT = "CellTimeout:"
 
@@ -24,27 +26,25 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
     answers = [{"name": q.answer, "kind": q.kind, "calls": [[a, k] for a, k in q.calls]}
                for q in spec.questions if q.kind != "manual"]
     # IPython syntax (%magic, !shell) is turned into Python inside the sandbox, under the time
-    # limit: IPython's transformer can take minutes on a crafted cell (see _worker.python_source).
+    # limit: IPython's transformer can take minutes on a crafted cell (see zygote.python_source).
     return Job(parsed.code_cells, answers)
 
 
 def _row(student: str, spec: ExerciseSpec, q: ExerciseQuestion, status: str, points: float | None,
-         message: str, checks: Iterable[Any] = ()) -> dict[str, Any]:
-    return {"student": student, "exercise": spec.exercise, "question": q.id,
-            "points": points, "max_points": q.points, "status": status, "message": message,
-            "checks": [[c.number, c.public, c.passed, c.message, c.hint] for c in checks]}
+         message: str, checks: Iterable[CheckOutcome] = ()) -> Row:
+    return Row(student, spec.exercise, q.id, points, q.points, status, message, tuple(checks))
 
 
 def rows_for_problem(student: str, spec: ExerciseSpec, message: str,
-                     status: str = "error") -> list[dict[str, Any]]:
+                     status: str = "error") -> list[Row]:
     """Every question of a submission that could not be run gets the same error row."""
     return [_row(student, spec, q, status, 0.0, message) for q in spec.questions]
 
 
 def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
-                 run: RunResult) -> list[dict[str, Any]]:
+                 run: RunResult) -> list[Row]:
     """Grade every question from the sandbox's plain answers (never from the learner's objects)."""
-    rows = []
+    rows: list[Row] = []
     for q in spec.questions:
         if q.kind == "manual":
             tagged, added = _tagged_answer(parsed, q.id), parsed.added.get(q.id, [])

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.errors import DefenceCourseError
-from defence_course.grading import worker
+from defence_course.grading import zygote
 from defence_course.grading.bwrap import (
-    WORKER_MODULE,
+    ZYGOTE_MODULE,
     bwrap_args,
     probe_args,
     python_binds,
@@ -62,6 +62,10 @@ class SandboxError(DefenceCourseError):
     """The sandbox could not be started on this machine; the message says what to install."""
 
 
+#: The share of `timeout` one cell may use when no per-cell limit is given (the one default).
+CELL_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-submission limits. Defaults fit a laptop; see docs/grading.md."""
@@ -69,12 +73,18 @@ class Limits:
     timeout: float = 60.0
     memory_bytes: int = 2 * GIB
     #: Each cell's own limit within `timeout`, so one looping cell cannot cost the answers
-    #: defined after it (None: the whole `timeout`; the command line's default is half of it).
+    #: defined after it (None: CELL_SHARE of `timeout`, for the library and the command line).
     cell_timeout: float | None = None
     processes: int = 64
     file_bytes: int = 64 * 1024 * 1024
     output_bytes: int = 64 * 1024
     scratch_bytes: int = 256 * 1024 * 1024  # size of the sandbox's /tmp and of its /dev/shm
+
+    @property
+    def per_cell_seconds(self) -> float:
+        """Each cell's limit: `cell_timeout`, or CELL_SHARE of `timeout`; never above `timeout`."""
+        chosen = self.timeout * CELL_SHARE if self.cell_timeout is None else self.cell_timeout
+        return min(chosen, self.timeout)
 
     def for_request(self) -> dict[str, Any]:
         """The limits as the zygote applies them.
@@ -86,13 +96,18 @@ class Limits:
         return {
             "wall_seconds": self.timeout + REPORT_GRACE,
             "cell_seconds": self.timeout,
-            "per_cell_seconds": min(self.cell_timeout or self.timeout, self.timeout),
+            "per_cell_seconds": self.per_cell_seconds,
             "cpu_seconds": self.timeout + REPORT_GRACE,
             "memory_bytes": self.memory_bytes,
             "processes": self.processes,
             "file_bytes": self.file_bytes,
             "output_bytes": self.output_bytes,
         }
+
+    def resume_key(self) -> dict[str, float]:
+        """Every limit that can change a result (a student stopped by one is regraded when it
+        changes): what the zygote applies, and the scratch space bubblewrap mounts."""
+        return {**self.for_request(), "scratch_bytes": self.scratch_bytes}
 
 
 @dataclass(frozen=True)
@@ -224,7 +239,6 @@ class Sandbox:
         self._cgroup: _Cgroup | None = None
         self._tempdir: str | None = None
         self._lock = threading.Lock()
-        self.preloaded: list[str] = []
         self._counter = 0
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -243,23 +257,23 @@ class Sandbox:
             "MKL_NUM_THREADS": "1",
             GRADING_ENV: "1",
             DATA_ENV: str(self.config.data_dir),
-            worker.ENV_RESULT_FD: str(write_fd),
-            worker.ENV_PRELOAD: ",".join(self.config.preload),
-            "PYTHONPATH": str(Path(worker.__file__).resolve().parents[2]),
+            zygote.ENV_RESULT_FD: str(write_fd),
+            zygote.ENV_PRELOAD: ",".join(self.config.preload),
+            "PYTHONPATH": str(Path(zygote.__file__).resolve().parents[2]),
         }
         if self.config.mode == "bwrap":
-            env[worker.ENV_PIDNS] = "1"
-            env[worker.ENV_WORKDIR] = "/tmp"
+            env[zygote.ENV_PIDNS] = "1"
+            env[zygote.ENV_WORKDIR] = "/tmp"
         else:
             self._tempdir = tempfile.mkdtemp(prefix="defence-course-sandbox-")
-            env[worker.ENV_WORKDIR] = self._tempdir
+            env[zygote.ENV_WORKDIR] = self._tempdir
         return env
 
     def _command(self) -> list[str]:
         """The zygote's command line: inside bubblewrap, or plain Python under rlimits."""
         python = self.config.python
         if self.config.mode != "bwrap":
-            return [python, "-m", WORKER_MODULE]
+            return [python, "-m", ZYGOTE_MODULE]
         return bwrap_args(bwrap=bwrap_path() or "bwrap", python=python,
                           data_dir=self.config.data_dir,
                           scratch_bytes=self.config.limits.scratch_bytes,
@@ -276,7 +290,7 @@ class Sandbox:
         def before_exec() -> None:
             cgroup.join()
             if self.config.mode == "rlimits":
-                worker.set_pdeathsig()
+                zygote.set_pdeathsig()
 
         debug = os.environ.get(SANDBOX_DEBUG_ENV)
         try:
@@ -296,7 +310,6 @@ class Sandbox:
             raise SandboxError(
                 "the grading sandbox did not start (run with DEFENCE_COURSE_SANDBOX_DEBUG=1 to "
                 "see its errors; try --sandbox rlimits to rule bubblewrap out)")
-        self.preloaded = list(ready.get("preloaded", []))
 
     def close(self) -> None:
         """Stop the zygote and everything it started."""
@@ -388,7 +401,8 @@ def _loads_valid(text: str) -> Any:
 
 def _decode(reply: dict[str, Any], nonce: str) -> RunResult:
     """Turn the zygote's reply into a RunResult, trusting only strictly-typed plain JSON."""
-    output = reply.get("output") if isinstance(reply.get("output"), str) else ""
+    raw_output = reply.get("output")
+    output = raw_output if isinstance(raw_output, str) else ""
     seconds = float(reply.get("seconds") or 0.0)
     frame = reply.get("frame")
     report: Any = None

@@ -11,19 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defence_course.errors import DefenceCourseError
 from defence_course.exercise_format import META_KEY
 from defence_course.grading.cells import added_markdown, cell_questions
+from defence_course.grading.errors import GradingError
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 #: Folders a zip tool or Jupyter adds inside a student's folder, never their work.
 JUNK_FOLDERS = ("__MACOSX", ".ipynb_checkpoints")
 SYMLINK_PROBLEM = ("the submission is a symbolic link, which the grader does not follow: "
                    "submit the notebook file itself")
-
-
-class GradingError(DefenceCourseError):
-    """The instructor's command cannot run (missing exercise, folder, bad manual.csv...)."""
 
 
 class SubmissionProblem(Exception):
