@@ -148,7 +148,7 @@ def test_make_notebooks_only_reads_text(course: Path) -> None:
 
 def test_a_generated_notebook_stores_what_jupyterlab_writes(course: Path) -> None:
     """Issue 21: the kernelspec's display name and a language_info block as JupyterLab writes
-    them, so an untouched lesson is not marked modified (tests/browser/test_reopen_browser.py)."""
+    them, so an untouched lesson is not marked modified (tests/browser/test_reopen_browser.py, first step)."""
     for pair in pairs(course):
         metadata = nbformat.reads(generate_in(pair, course), as_version=4).metadata
         assert metadata["kernelspec"] == KERNELSPEC

@@ -82,6 +82,7 @@ def python_source(cell: str) -> str:
     except ImportError:  # no IPython: comment the magic lines out
         return MAGIC_LINE.sub(lambda m: m.group(0)[:-1] + "#" + m.group(0)[-1], cell)
     try:
+        # IPython's transformer has no type annotations (pyproject's untyped_calls_exclude); it returns str.
         return str(TransformerManager().transform_cell(cell))
     except Exception:  # IPython could not parse it: compile() reports the error
         return cell
