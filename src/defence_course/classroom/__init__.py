@@ -12,6 +12,6 @@ __all__ = ["mark"]
 def mark(exercise: str, grades: Path | str = "grades", root: Path | None = None) -> Any:
     """The marking page for written answers in JupyterLab (classroom/marking.py): one answer at
     a time, saved to `grades`/manual.csv under its lock."""
-    from defence_course.classroom.marking import mark as page
+    from defence_course.classroom import marking
 
-    return page(exercise, grades, root)
+    return marking.mark(exercise, grades, root)
