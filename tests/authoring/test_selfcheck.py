@@ -37,7 +37,7 @@ def test_a_wrong_expected_value_is_named(course: Path, capsys: pytest.CaptureFix
     assert problem.startswith(f"{EXERCISE} q1: the solution does not pass its own checks")
     assert "check" in problem
     assert "28" in problem
-    # The public checks handed out are now stale, and `grade` says so.
+    # The public checks handed out are now stale (`grade` says so: the test below).
     warning = stale_public_checks(course, load_spec(spec))
     assert warning is not None
     assert "stale" in warning
@@ -46,3 +46,27 @@ def test_a_wrong_expected_value_is_named(course: Path, capsys: pytest.CaptureFix
     assert stale_public_checks(course, load_spec(spec)) is None  # written, then verified
     assert stale_public_checks(REPO, load_spec(REPO / "instructor/checks" / f"{EXERCISE}.yaml")) \
         is None
+
+
+def test_the_grade_command_warns_on_stale_public_checks(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI asks authoring whether the handed-out checks are stale (the grader library does
+    not import authoring); grading itself is stubbed: only the warning is under test."""
+
+    class Done:
+        interrupted = False
+
+        def text(self) -> str:
+            return "graded"
+
+    monkeypatch.setattr("defence_course.grading.grader.grade", lambda *a, **k: Done())
+    spec = course / "instructor" / "checks" / f"{EXERCISE}.yaml"
+    args = ["grade", EXERCISE, str(tmp_path), "--course", str(course)]
+    assert main(args) == 0
+    assert "stale" not in capsys.readouterr().err
+    spec.write_text(spec.read_text(encoding="utf-8").replace("length: 27", "length: 28", 1),
+                    encoding="utf-8")
+    assert main(args) == 0
+    assert "warning: the public checks handed out" in capsys.readouterr().err

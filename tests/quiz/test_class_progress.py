@@ -143,7 +143,7 @@ def test_damaged_or_edited_files_are_reported_and_left_out(classroom: Path, dama
 
 def _resign(data: dict[str, Any]) -> None:
     """What a determined editor would do: recompute the checksum (schema checks still apply)."""
-    from defence_course.quiz.classprogress import _digest
+    from defence_course.quiz.classprogress.format import digest as _digest
 
     data["sha256"] = _digest({k: v for k, v in data.items() if k != "sha256"})
 

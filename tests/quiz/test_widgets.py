@@ -13,13 +13,8 @@ from defence_course.data import list_datasets
 from defence_course.quiz import load_quiz
 from defence_course.quiz.model import Feedback, QuizResponseError, Source
 from defence_course.quiz.progress import ProgressStore
-from defence_course.quiz.widgets import (
-    _parse_number,
-    build_progress,
-    build_quiz,
-    render_feedback,
-    show_quiz,
-)
+from defence_course.quiz.widgets import build_progress, build_quiz, render_feedback, show_quiz
+from defence_course.quiz.widgets.typed_number import parse_number
 
 START = "00-start-here"
 DATASETS = str(len(list_datasets()))  # q3's right answer, as a learner types it
@@ -187,7 +182,7 @@ def test_feedback_html_is_escaped_and_not_colour_only() -> None:
 ])
 def test_parse_number(typed: str, number: float) -> None:
     unit = "(year)" if "year" in typed else "% of GDP" if "%" in typed else ""
-    assert _parse_number(typed, unit) == number
+    assert parse_number(typed, unit) == number
 
 
 @pytest.mark.parametrize(("typed", "unit"), [
@@ -197,7 +192,7 @@ def test_parse_number(typed: str, number: float) -> None:
 def test_parse_number_rejects(typed: str, unit: str) -> None:
     """Strict: what could mean two numbers, or a unit the question does not use, is refused."""
     with pytest.raises(QuizResponseError):
-        _parse_number(typed, unit)
+        parse_number(typed, unit)
 
 
 def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
@@ -216,7 +211,7 @@ def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
 
 def test_show_quiz_displays(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[object] = []
-    monkeypatch.setattr("defence_course.quiz.widgets.show_widget",
+    monkeypatch.setattr("defence_course.quiz.widgets.quiz_view.show_widget",
                         lambda widget, what: shown.append((widget, what)))
     assert show_quiz(START, "q1") is None
     assert len(shown) == 1
@@ -280,7 +275,7 @@ def test_a_click_before_any_value_arrived_is_graded_when_it_does(store: Progress
 def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
     store: ProgressStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import defence_course.quiz.widgets as quiz_module
+    import defence_course.quiz.widgets.grading as quiz_module
 
     monkeypatch.setattr(quiz_module, "LATE_VALUE_WINDOW_S", 0.0)
     view = build_quiz(START, "q3", store=store).view("q3")
@@ -457,7 +452,7 @@ def test_export_button_writes_the_cli_format_beside_the_lesson(store: ProgressSt
                                                               tmp_path: Path) -> None:
     """Issue 13 item 3: the button writes what `defence-course progress export` writes."""
     from defence_course.quiz.classprogress import read_export
-    from defence_course.quiz.widgets import export_widget
+    from defence_course.quiz.widgets.export import export_widget
 
     build_quiz(START, store=store).view("q4").respond("False")
     store.record(START, "q4", True, 1.0)

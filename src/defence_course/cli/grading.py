@@ -79,6 +79,7 @@ def _grade(args: argparse.Namespace) -> int:
     def on_term(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
+    warn_if_stale(args.exercise, args.course)
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
         summary = grade(args.exercise, args.submissions, args.out, jobs=args.jobs,
@@ -93,3 +94,23 @@ def _grade(args: argparse.Namespace) -> int:
               "the rest.", file=sys.stderr)
         return 130
     return 0
+
+
+def warn_if_stale(exercise: str, course: Path | None) -> None:
+    """Say so when the public checks handed out differ from the spec `grade` uses.
+
+    Students' `check()` then disagrees with their grades. The CLI asks authoring (which writes
+    those files), so the grading library needs nothing from it. A missing spec is left to
+    `grade`, which names the exercises it knows.
+    """
+    from defence_course.authoring.exercises import stale_public_checks
+    from defence_course.exercise_format import spec_path
+    from defence_course.grading.spec import load_spec
+    from defence_course.paths import course_root
+
+    root = (course or course_root()).resolve()
+    if not spec_path(root, exercise).is_file():
+        return
+    warning = stale_public_checks(root, load_spec(spec_path(root, exercise)))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from defence_course.authoring.exercises import stale_public_checks
+from defence_course.exercise_format import spec_path as exercise_spec_path
 from defence_course.grading.journal import JOURNAL_VERSION, Journal
 from defence_course.grading.manual import check_criteria, read_sheet
 from defence_course.grading.outputs import Summary, write_outputs
@@ -118,7 +118,7 @@ class GradingPaths:
     def resolve(cls, root: Path, exercise: str, submissions: Path, out: Path,
                 feedback: Path | None, manual: Path | None) -> GradingPaths:
         """Fill in the defaults and refuse outputs the run would itself treat as submissions."""
-        spec_path = root / "instructor" / "checks" / f"{exercise}.yaml"
+        spec_path = exercise_spec_path(root, exercise)
         if not spec_path.is_file():
             known = sorted(p.stem for p in (root / "instructor" / "checks").glob("*.yaml"))
             raise GradingError(f"no instructor checks for {exercise!r} ({spec_path}); known "
@@ -398,9 +398,6 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
         with file_lock(lock, timeout=0, busy=busy):
             if regrade:
                 journal.clear()
-            stale = stale_public_checks(root, spec)
-            if stale:
-                warn(stale)
             found = discover(paths.submissions, exercise)
             fingerprint = spec.fingerprint()
             summary = Summary(max_points=spec.max_points)

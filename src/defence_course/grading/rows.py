@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from defence_course.authoring.exercises import ANSWER_PROMPT
+from defence_course.exercise_format import ANSWER_PROMPT
 from defence_course.grading.cells import describe_cell, untouched_function
 from defence_course.grading.compare import grade_question
 from defence_course.grading.plain import MISSING

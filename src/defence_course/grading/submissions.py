@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defence_course.authoring.exercises import META_KEY
 from defence_course.errors import DefenceCourseError
+from defence_course.exercise_format import META_KEY
 from defence_course.grading.cells import added_markdown, cell_questions
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024

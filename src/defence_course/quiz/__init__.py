@@ -6,7 +6,7 @@ read banks without them.
 
 Layout: model (question types, grading), parsing (YAML with line numbers), build (our format),
 keys (answer-key encoding), jupyterquiz (import), banks (files on disk), progress (the learner's
-results), widgets (+ quiz.css).
+results), classprogress (class exports), widgets/ (the widgets, one module per job, + quiz.css).
 """
 
 from __future__ import annotations
