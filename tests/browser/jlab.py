@@ -237,7 +237,7 @@ def widgets(page: Page) -> Locator:
 _TAB_DISTANCE = """(target, scope) => {
     const stops = [...document.querySelector(scope)
         .querySelectorAll('input, select, button, a[href], textarea')]
-        .filter(e => !e.disabled && e.offsetParent !== null);
+        .filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0);
     return stops.indexOf(target) - stops.indexOf(document.activeElement);
 }"""
 
