@@ -165,7 +165,7 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     expect(question(page, "q1").locator(".dc-status")).to_contain_text("answered correctly")
     # The lesson ends with show_progress(): its row for this bank counts the six.
     row = notebook(page).locator(".dc-progress-row", has_text="00 · Start here")
-    expect(row).to_contain_text("6 of 6 correct · 6 attempted")
+    expect(row).to_contain_text("6 of 6 correct (0 at the first try) · 6 attempted")
     expect(notebook(page).locator(".dc-progress-reset")).to_contain_text("delete that file")
 
     export_by_button(page, jupyterlab)

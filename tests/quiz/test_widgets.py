@@ -206,7 +206,8 @@ def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
     start = bars["00 · Start here"]
     assert isinstance(start, widgets.IntProgress)
     assert (start.value, start.max) == (1, 6)
-    assert any("1 of 6 correct · 1 attempted" in row.children[1].value for row in rows)
+    assert any("1 of 6 correct (1 at the first try) · 1 attempted" in row.children[1].value
+               for row in rows)
 
 
 def test_show_quiz_displays(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -391,7 +392,7 @@ def test_show_answer_reveals_and_is_kept_as_shown_not_correct(store: ProgressSto
     row = next(c for c in build_progress(store=store).children
                if "dc-progress-row" in getattr(c, "_dom_classes", ())
                and c.children[0].description == "00 · Start here")
-    assert row.children[1].value == "0 of 6 correct · 1 attempted · 1 answer shown"
+    assert row.children[1].value == "0 of 6 correct (0 at the first try) · 1 attempted · 1 answer shown"
 
 
 @pytest.mark.parametrize("qid", list(RIGHT))
