@@ -172,7 +172,8 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
 
 
 def export_by_button(page: Page, jupyterlab: JupyterLab) -> None:
-    """Issue 13: the export button writes the CLI's format beside the lesson, and says where."""
+    """Issue 13: the export button writes the CLI's format and says where: beside the lesson in
+    this course copy, which is no git clone (in a clone, beside the clone: test_course_update)."""
     progress = notebook(page).locator(".dc-progress")
     name = progress.get_by_role("textbox", name="Your name")
     name.fill("ana b")
