@@ -32,7 +32,7 @@ class Description(str):
     """`describe()`'s text: plain in print() and a terminal, a readable page in JupyterLab.
 
     Why: printed in a notebook, the long lines wrapped mid-word ("2 014-2024e", "Polan d") into a
-    40-line wall (issue 21); shown as the cell's value it renders as Markdown, columns as a table.
+    40-line wall (issue 21); shown as the cell's value it renders as Markdown that wraps at words.
     """
 
     markdown: str = ""
@@ -45,8 +45,8 @@ class Description(str):
 
 
 def _cell(text: Any) -> str:
-    """Text for a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Text for one Markdown list line: no line breaks."""
+    return " ".join(str(text).split())
 
 
 def _sources(resource: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -86,7 +86,7 @@ def _plain(name: str, path: str, resource: dict[str, Any]) -> str:
 
 
 def _markdown(name: str, path: str, resource: dict[str, Any]) -> str:
-    """The same as a Markdown page: short paragraphs, lists, and the columns as a table."""
+    """The same as a Markdown page: short paragraphs and lists, one line per column."""
     lines = [f"**{name}**: {resource.get('title', '')}  ", f"File: `{path}`"]
     if resource.get("description"):
         lines += ["", resource["description"]]
@@ -99,10 +99,10 @@ def _markdown(name: str, path: str, resource: dict[str, Any]) -> str:
     caveats = list(resource.get("caveats", []))
     if caveats:
         lines += ["", "**Caveats**", "", *(f"- {x}" for x in caveats)]
-    lines += ["", "**Columns**", "", "| column | type | what it holds |", "|---|---|---|"]
-    lines += [f"| `{f['name']}` | {_cell(f.get('type', 'string'))}"
+    lines += ["", "**Columns**", ""]
+    lines += [f"- `{f['name']}` ({_cell(f.get('type', 'string'))}"
               + (f", {_cell(f['unit'])}" if f.get("unit") else "")
-              + f" | {_cell(f.get('description', ''))} |" for f in resource["schema"]["fields"]]
+              + f"): {_cell(f.get('description', ''))}" for f in resource["schema"]["fields"]]
     return "\n".join(lines)
 
 
