@@ -103,3 +103,16 @@ def test_the_check_catches_an_unlinked_first_use() -> None:
     assert not linked_at(text, first_uses(text)["Art. 122 TFEU"])
     quoted = 'A quote: "by qualified majority" stays verbatim.\n'
     assert "Qualified majority" not in first_uses(quoted)
+
+
+
+#: "Open `exercises/ex02-two-clubs.ipynb`" or "Next: lesson 06, `06-a-new-alignment.ipynb`": a
+#: notebook named as code text where the learner is sent to it.
+UNLINKED = re.compile(r"(?:Open|Practise[^`\n]*|Next: lesson \d\d,) `[^`]+\.ipynb`")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_the_exercise_and_the_next_lesson_are_links(lesson: Path) -> None:
+    """Issue 21: the exercise and the next lesson were given as code text, not as links."""
+    assert UNLINKED.findall(lesson.read_text(encoding="utf-8")) == []
+    assert UNLINKED.findall("Open `exercises/ex02-two-clubs.ipynb` to practise") != []
