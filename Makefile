@@ -13,7 +13,7 @@ PORT   ?= 8888
 # the packages for JupyterLab are installed, not the test tools.
 EXTRAS := $(if $(wildcard tests),test,lab)
 
-.PHONY: lab test lint bench notebooks site clean help
+.PHONY: lab test lint bench notebooks update site clean help
 
 # JupyterHub's proxy for the real-Hub test (tests/hub/), installed from npm into node_modules/ (never
 # globally), at the versions package-lock.json pins. The learners' bundle has no package.json: no proxy.
@@ -22,6 +22,7 @@ HUB_PROXY := $(if $(wildcard package.json),node_modules/.bin/configurable-http-p
 help:
 	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
+	@echo "make update - get the course's latest lessons and keep your own work (a git clone)"
 	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
 	@echo "make notebooks - regenerate lessons/ and solutions/ from text/, then exercises/ from solutions/"
 	@echo "make site  - build the course website into site/ (docs/deploy.md, \"The course website\")"
@@ -64,6 +65,11 @@ lab: $(STAMP) $(LAB_SETTINGS)
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
 	  --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/lessons/00-start-here.ipynb
+
+# Self-study: the merge a Hub's course link does (nbgitpuller), on this clone; your run lessons
+# and answers are committed first and win any conflict. Then `make lab` as before.
+update: $(STAMP)
+	$(BIN)/defence-course update --course "$(CURDIR)"
 
 test: $(STAMP) $(LAB_SETTINGS) $(HUB_PROXY)
 	@# Fail fast on style before spending minutes on notebooks and the browser.

@@ -77,3 +77,49 @@ def test_a_run_and_saved_lesson_takes_the_update(course: Path, tmp_path: Path, w
     assert any(c.source == note_text(REPO) for c in merged.cells), "the update reached the learner"
     assert any(c.get("outputs") for c in merged.cells if c.cell_type == "code"), "the learner's run is kept"
     assert git(learner, "status", "--porcelain") == ""
+
+
+def test_a_self_study_clone_takes_the_update_with_one_command(course: Path, tmp_path: Path) -> None:
+    """Issue 21: a learner who cloned the course and ran a lesson gets the update with `make
+    update` (`defence-course update`), which runs nbgitpuller's merge on the clone; a plain
+    `git pull` stops at the run lesson."""
+    learner = tmp_path / "me" / "course"
+    subprocess.run(["git", "clone", "-q", str(course), str(learner)], check=True)
+    run = nbformat.read(learner / LESSON, as_version=4)
+    first = next(c for c in run.cells if c.cell_type == "code")
+    first.execution_count = 1
+    first.outputs = [nbformat.v4.new_output("stream", name="stdout", text="my run\n")]
+    nbformat.write(run, learner / LESSON)
+    (course / LESSON).write_bytes((REPO / LESSON).read_bytes())
+    git(course, "commit", "-qam", "the restart note")
+    blocked = subprocess.run(["git", "pull", "-q"], cwd=learner, capture_output=True, text=True,
+                             check=False)
+    assert blocked.returncode != 0, "git pull was expected to refuse: the test lost its point"
+
+    done = subprocess.run([sys.executable, "-m", "defence_course.cli", "update", "--course",
+                           str(learner)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "your work is kept" in done.stdout
+    merged = nbformat.read(learner / LESSON, as_version=4)
+    assert any(c.source == note_text() for c in merged.cells), "the update reached the learner"
+    kept = next(c for c in merged.cells if c.cell_type == "code")
+    assert kept.outputs[0]["text"] == "my run\n", "the learner's run is kept"
+    assert git(learner, "status", "--porcelain") == ""
+
+
+def test_update_outside_a_clone_says_what_to_do(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "defence_course.cli", "update", "--course",
+                           str(tmp_path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "not in a git clone of the course" in done.stderr
+
+
+def test_a_progress_export_is_written_outside_the_course_checkout(tmp_path: Path) -> None:
+    """Issue 21: an export inside the clone met the next update as an untracked file."""
+    from defence_course.paths import exports_dir
+
+    checkout = tmp_path / "home" / "course"
+    (checkout / "lessons").mkdir(parents=True)
+    git(checkout, "init", "-q")
+    assert exports_dir(checkout / "lessons") == tmp_path / "home"
+    assert exports_dir(tmp_path) == tmp_path.resolve()  # a copy that is no clone: where it runs

@@ -422,7 +422,9 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "poland-2018-key-point": (r"Poland's 2018 \(shown\s+(\d\.\d\d), stored (\d\.\d+)\) does not count",
                               _poland_2018),
     "germany-stored": (r"Germany's 2024e \(stored (\d\.\d+)\)", _germany_stored),
-    "exact-2025": (r"the 2025e figures reported as exactly 2\.00 are counted", _exact_2025),
+    # The first 2025e links to the glossary (issue 21).
+    "exact-2025": (r"the (?:\[2025e\]\([^)]*\)|2025e) figures reported as exactly 2\.00 are counted",
+                   _exact_2025),
     "first-term": (r"the count went from \*\*(\d+)\*\* in 2017 to \*\*(\d+)\*\* in 2020", _first_term),
     "before-after": (r"\(\*\*(\d+)\*\* in 2015 and 2016\), and it fell back to\s+\*\*(\d+)\*\* in 2021",
                      _before_after),

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from defence_course.grading.compare import QuestionOutcome, grade_question
+from defence_course.grading.compare import QuestionOutcome, describe_kind, grade_question
 from defence_course.grading.plain import MISSING, call_function, to_plain
-from defence_course.grading.spec import ExerciseQuestion, ExerciseSpec, SpecError, load_spec
+from defence_course.grading.spec import Check, ExerciseQuestion, ExerciseSpec, SpecError, load_spec
 from defence_course.paths import GRADING_ENV, public_checks_candidates
 
 __all__ = ["Checker", "Report", "checker", "find_public_spec"]
@@ -25,6 +25,8 @@ NOT_ANSWERED = "not answered yet: replace the ... with your code, then run the c
 # text keeps the theme's colour (mid-tone borders are >= 3:1 on light and dark notebooks).
 _STYLE = {  # state: (icon, words, border colour)
     "passed": ("\u2714", "Passed", "#2e7d32"),
+    # Every check run here holds but more run at grading: no verdict they could overturn.
+    "checked": ("\u2713", "Checked here", "#1976d2"),
     "failed": ("\u2718", "Not yet", "#d32f2f"),
     "unanswered": ("\u2026", "Not answered yet", "#1976d2"),
     "note": ("\u2139", "Note", "#1976d2"),
@@ -63,6 +65,8 @@ class Report:
     #: The question id and the message without the text mark, for the HTML view.
     question: str = ""
     message: str = ""
+    #: Checks the grader runs that were not run here (a pass is then no verdict).
+    hidden: int = 0
 
     @property
     def passed(self) -> bool:
@@ -74,6 +78,8 @@ class Report:
         """How the result is drawn: passed, failed, unanswered (placeholder left) or a note."""
         if self.outcome is None:
             return "note"
+        if self.outcome.status == "passed" and self.hidden:
+            return "checked"
         return {"passed": "passed", "failed": "failed"}.get(self.outcome.status, "unanswered")
 
     def _repr_html_(self) -> str:
@@ -163,15 +169,67 @@ def _report(question_id: str, mark: str, message: str,
 
 
 def _inline_report(outcome: QuestionOutcome, question: ExerciseQuestion) -> Report:
-    """The line a learner reads: passed (and how many checks remain at grading), or what to fix."""
-    hidden = question.hidden_checks
-    more = (f"{hidden} more check{'s' if hidden != 1 else ''} at grading" if hidden
-            else "no more checks at grading")
-    if outcome.status == "passed":
-        n = len(outcome.checks)
-        return _report(question.id, "✓", f"{n} public check{'s' if n != 1 else ''} passed; {more}.",
+    """The line a learner reads: what was checked here and what is left for grading, or what to fix."""
+    if outcome.status != "passed":
+        return _report(question.id, "✗" if outcome.status == "failed" else "…", outcome.message,
                        outcome)
-    return _report(question.id, "✗" if outcome.status == "failed" else "…", outcome.message, outcome)
+    report = _report(question.id, "✓", passed_message(question), outcome)
+    report.hidden = question.hidden_checks
+    return report
+
+
+def passed_message(question: ExerciseQuestion) -> str:
+    """What a pass says: how many of the checks ran here and on what; no verdict on the rest."""
+    ran = [c for c in question.checks if c.public]
+    hidden, total = question.hidden_checks, len(ran) + question.hidden_checks
+    what = f" ({checked_cases(ran)})" if ran else ""
+    if not hidden:
+        return f"all {total} check{'s' if total != 1 else ''} hold{what}; none are left for grading."
+    rest = "the other one runs" if hidden == 1 else f"the other {hidden} run"
+    return (f"{len(ran)} of {total} checks run here, and {'all' if len(ran) > 1 else 'it'} "
+            f"{'hold' if len(ran) > 1 else 'holds'}{what}; {rest} at grading.")
+
+
+def checked_cases(checks: list[Check]) -> str:
+    """The cases the public checks tried, in a few words: `a list; 27 items; the value`."""
+    parts: list[str] = []
+    calls: list[str] = []
+    for chk in checks:
+        if chk.call is not None:
+            shown = ", ".join([*map(_arg, chk.call[0]), *(f"{k}={_arg(v)}" for k, v in
+                                                            chk.call[1].items())])
+            if f"({shown})" not in calls:
+                calls.append(f"({shown})")
+        elif (part := _case(chk)) not in parts:
+            parts.append(part)
+    if calls:
+        parts.append(f"called with {', '.join(calls)}")
+    return "; ".join(parts)
+
+
+def _arg(value: Any) -> str:
+    """An argument as the learner would type it (NaN from YAML's .nan reads `nan`)."""
+    return "nan" if isinstance(value, float) and value != value else repr(value)
+
+
+_SELECTED = {"column": "column {}", "at": "the cell {}", "key": "the value for {}",
+             "index": "the index", "values": "the values"}
+
+
+def _case(chk: Check) -> str:
+    """One non-call check in a few words."""
+    if chk.assertion == "type":
+        return describe_kind(str(chk.expected))
+    if chk.selector is not None:
+        name, arg = chk.selector
+        where = _SELECTED[name].format(tuple(arg) if isinstance(arg, list) else repr(arg))
+        return where if chk.assertion in ("equals", "sha256") else f"{_WHAT[chk.assertion]} of {where}"
+    return (f"{chk.expected} items" if chk.assertion == "length"
+            else _WHAT.get(chk.assertion, "the value"))
+
+
+_WHAT = {"columns": "the columns", "shape": "the shape", "range": "a plausible size",
+         "contains": "some expected items", "length": "the length", "type": "the kind"}
 
 
 def _untouched() -> None:

@@ -122,6 +122,23 @@ def progress_path() -> Path:
     return Path(platformdirs.user_data_dir("defence-course", appauthor=False)) / "progress.json"
 
 
+def git_checkout(start: Path | None = None) -> Path | None:
+    """The git checkout holding `start` (or cwd), or None: the folder with `.git` in it."""
+    base = (start or Path.cwd()).resolve()
+    return next((f for f in (base, *base.parents) if (f / ".git").exists()), None)
+
+
+def exports_dir(start: Path | None = None) -> Path:
+    """Where a learner's own files go (the progress export): beside the course's git checkout.
+
+    Why: a file inside the checkout meets the next course update (`git pull`, nbgitpuller) as
+    an untracked file or a conflict (issue 21). The checkout's parent is the learner's home on a
+    Hub (the file browser shows it); a course copy that is no checkout keeps them in `start`.
+    """
+    checkout = git_checkout(start)
+    return checkout.parent if checkout is not None else (start or Path.cwd()).resolve()
+
+
 def arguments_dir() -> Path:
     """$DEFENCE_COURSE_ARGUMENTS, else an `arguments` folder beside the learner's quiz progress.
 

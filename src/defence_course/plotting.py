@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib as mpl
 from cycler import cycler
@@ -54,6 +55,14 @@ def use_course_style() -> None:
             "lines.markersize": 5.0,
         }
     )
+
+
+def year_axis(ax: Any) -> None:
+    """Whole years only, as many as the axis has room for (issue 21: every year as a tick ran
+    together as "2014201520162017" in a narrow notebook)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8, min_n_ticks=3))
 
 
 def colours(n: int) -> Sequence[str]:

@@ -198,6 +198,14 @@ def run_command(page: Page, label: str) -> None:
     page.locator(".lm-CommandPalette-item", has_text=label).first.click()
 
 
+def close_left_sidebar(page: Page) -> None:
+    """Close the file browser (as a learner on a narrow screen does): the notebook gets the width."""
+    stack = page.locator("#jp-left-stack")
+    if stack.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").first.click()
+        stack.wait_for(state="hidden")
+
+
 def restart_and_run_all(page: Page, timeout_ms: int = RUN_ALL_TIMEOUT_MS) -> None:
     """Restart the kernel and run every cell, as a learner does; wait until all cells ran."""
     notebook(page).locator(".jp-Cell").first.click()
@@ -237,7 +245,7 @@ def widgets(page: Page) -> Locator:
 _TAB_DISTANCE = """(target, scope) => {
     const stops = [...document.querySelector(scope)
         .querySelectorAll('input, select, button, a[href], textarea')]
-        .filter(e => !e.disabled && e.offsetParent !== null);
+        .filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0);
     return stops.indexOf(target) - stops.indexOf(document.activeElement);
 }"""
 

@@ -21,8 +21,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
+from tests.browser.charts import chart_problems
 from tests.browser.jlab import (
     JupyterLab,
+    close_left_sidebar,
     error_outputs,
     notebook,
     open_notebook,
@@ -34,7 +36,7 @@ from tests.browser.tables import DATE, TABLE_CELLS, table_problems
 from tests.quiz.test_contrast import NON_TEXT_MIN, TEXT_MIN, contrast
 
 SHOTS = os.environ.get("DEFENCE_COURSE_SCREENSHOTS")
-WIDTHS = (1400, 800)
+WIDTHS = (1366, 800)  # a common laptop, and half a screen
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 
 # The readout of every slider in the explorer: where it is, against the output area it lives in.
@@ -126,6 +128,7 @@ def in_each_view(page: Page, boxes: list[tuple[str, Locator]],
                  check: Callable[[Locator, str], list[str]]) -> list[str]:
     """Run `check` on each explorer in both themes at both widths (screenshots kept if asked)."""
     problems = []
+    close_left_sidebar(page)  # at 800 px the file browser left charts 370 px wide (issue 21)
     try:
         for theme in THEMES:
             switch_theme(page, theme)
@@ -210,6 +213,7 @@ OVERFLOW = """(box) => {
 def explorer_problems(box: Locator, label: str) -> list[str]:
     """Cut readouts, controls past the edge, a chosen toggle hard to tell apart, untidy tables."""
     problems = [f"{label}: past the edge: {part}" for part in box.evaluate(OVERFLOW)]
+    problems += chart_problems(box.page, label, box)[1]  # issue 21: sharp, readable charts
     for table in box.locator("table").all():
         problems += table_problems(table.evaluate(TABLE_CELLS), label)
     if box.locator(".widget-toggle-button").count():

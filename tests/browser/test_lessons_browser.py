@@ -10,7 +10,16 @@ import nbformat
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.jlab import REPO, JupyterLab, error_outputs, open_notebook, restart_and_run_all, widgets
+from tests.browser.charts import chart_problems, figure_problems
+from tests.browser.jlab import (
+    REPO,
+    JupyterLab,
+    close_left_sidebar,
+    error_outputs,
+    open_notebook,
+    restart_and_run_all,
+    widgets,
+)
 from tests.browser.tables import every_table_problem, table_problems
 
 LESSONS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "lessons").glob("*.ipynb"))
@@ -44,6 +53,11 @@ def test_lesson_runs_clean_in_jupyterlab_and_shows_widgets(
     cells = len(nbformat.read(REPO / lesson, as_version=4).cells)
     count, problems = every_table_problem(page, lesson, cells)
     assert count >= 1, f"{lesson}: no table found (the check saw nothing)"
+    assert problems == []
+    # Issue 21: every chart drawn at the size it is shown, and large enough to read at 800 px
+    # once the file browser is closed (open, it leaves charts about 370 px: too small to read).
+    close_left_sidebar(page)
+    _, problems = chart_problems(page, f"{lesson} at 800px")
     assert problems == []
 
 
@@ -86,3 +100,13 @@ def test_the_table_check_can_fail() -> None:
     problems = table_problems(cells, "t")
     assert problems == ["t: note shows NaN", "t: text cell aligned right: 'Summit in The Hague'",
                         "t: date on 2 lines: 2025-06-23"]
+
+
+def test_the_chart_check_can_fail() -> None:
+    upscaled = {"src": "x", "pixels": 720, "drawnFor": 720, "shown": 1100, "ratio": 1}
+    shrunk = {"src": "y", "pixels": 1800, "drawnFor": 900, "shown": 350, "ratio": 1}
+    sharp = {"src": "z", "pixels": 1440, "drawnFor": 720, "shown": 650, "ratio": 1}
+    problems = figure_problems([upscaled, shrunk, sharp], "t")
+    assert len(problems) == 2
+    assert "upscaled" in problems[0]
+    assert "cannot be read" in problems[1]

@@ -165,14 +165,15 @@ def test_every_type_wrong_then_right_and_progress_survives_restart(
     expect(question(page, "q1").locator(".dc-status")).to_contain_text("answered correctly")
     # The lesson ends with show_progress(): its row for this bank counts the six.
     row = notebook(page).locator(".dc-progress-row", has_text="00 · Start here")
-    expect(row).to_contain_text("6 of 6 correct · 6 attempted")
+    expect(row).to_contain_text("6 of 6 correct (0 at the first try) · 6 attempted")
     expect(notebook(page).locator(".dc-progress-reset")).to_contain_text("delete that file")
 
     export_by_button(page, jupyterlab)
 
 
 def export_by_button(page: Page, jupyterlab: JupyterLab) -> None:
-    """Issue 13: the export button writes the CLI's format beside the lesson, and says where."""
+    """Issue 13: the export button writes the CLI's format and says where: beside the lesson in
+    this course copy, which is no git clone (in a clone, beside the clone: test_course_update)."""
     progress = notebook(page).locator(".dc-progress")
     name = progress.get_by_role("textbox", name="Your name")
     name.fill("ana b")
@@ -189,6 +190,31 @@ def export_by_button(page: Page, jupyterlab: JupyterLab) -> None:
 QUIZ = f"{ACTIVE_NOTEBOOK} .dc-quiz"
 
 
+ACTIVE_CELL = f"""() => [...document.querySelectorAll('{ACTIVE_NOTEBOOK} .jp-Cell')]
+    .findIndex(c => c.classList.contains('jp-mod-active'))"""
+
+
+def choose_by_arrows(page: Page, group: Locator, name: str) -> None:
+    """Tab to a radio group (one stop), then ArrowDown until `name` is chosen: the ARIA pattern.
+
+    The keys stay in the quiz (issue 21): JupyterLab's active cell does not move, and the focus
+    stays in the group."""
+    stop = group.locator('input[type="radio"][tabindex="0"]')
+    expect(stop).to_have_count(1)  # one Tab stop per group, whatever its size
+    tab_to(page, stop, QUIZ)
+    cell = page.evaluate(ACTIVE_CELL)
+    target = group.get_by_role("radio", name=name, exact=True)
+    for _ in range(group.get_by_role("radio").count()):
+        if target.is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+        expect(group.locator("input:focus")).to_have_count(1)
+    expect(target).to_be_checked()
+    expect(target).to_be_focused()
+    assert page.evaluate(ACTIVE_CELL) == cell, "an arrow key moved JupyterLab to another cell"
+    expect(group.locator('input[type="radio"][tabindex="0"]')).to_have_count(1)
+
+
 def focused(page: Page, qid: str) -> str:
     """Which control of question `qid` has the keyboard focus ('' when none)."""
     return page.evaluate(
@@ -199,8 +225,10 @@ def focused(page: Page, qid: str) -> str:
 
 @pytest.mark.browser
 def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
-    """Every question type answered with Tab, Shift+Tab, Space and Enter alone (and digits typed
-    in the answer box): no arrow key, no mouse, no focus set from script after the first."""
+    """Every question type answered with Tab, Shift+Tab, arrows within a radio group, Space and
+    Enter alone (and keys typed in the answer box): no mouse, no focus set from script after the
+    first. Issue 21: arrows stay in the quiz, a radio group is one Tab stop, Enter on a word says
+    "Type a number", Show answer asks once, and the focus follows a moved item."""
     page: Page = lab_page
     path = write_notebook(jupyterlab, "quiz-keyboard.ipynb", f'show_quiz("{BANK}")')
     open_notebook(page, jupyterlab, path)
@@ -224,13 +252,13 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
     # single: wrong, then right. After the wrong try the source link is not on the way: Tab
     # goes from Check to Show answer, then straight to the next question.
     q1 = question(page, "q1")
-    press(q1.get_by_role("radio", name=Q1_WRONG, exact=True))
+    choose_by_arrows(page, q1.locator(".widget-radio-box"), Q1_WRONG)
     check_by_keyboard("q1", "✘ Not quite")
     page.keyboard.press("Tab")
     assert focused(page, "q1") == "dc-reveal"
     page.keyboard.press("Tab")
     assert focused(page, "q2") == "INPUT"
-    press(q1.get_by_role("radio", name=Q1_RIGHT, exact=True))
+    choose_by_arrows(page, q1.locator(".widget-radio-box"), Q1_RIGHT)
     check_by_keyboard("q1", "✔ Correct", "Why:")
 
     # multiple: Space ticks each right box.
@@ -238,7 +266,26 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
         press(question(page, "q2").get_by_role("checkbox", name=label, exact=True))
     check_by_keyboard("q2", "✔ Correct")
 
-    # numeric: Enter in the box checks it; wrong first, then right.
+    numeric_by_keyboard(page)
+
+    # true/false
+    choose_by_arrows(page, question(page, "q4").locator(".widget-radio-box"), "False")
+    check_by_keyboard("q4", "✔ Correct")
+
+    ordering_by_keyboard(page, press, check_by_keyboard)
+
+    # matching: arrows pick an option in each item's group (one Tab stop per group).
+    for left, group in match_groups(page, "q6").items():
+        choose_by_arrows(page, group.locator(".widget-radio-box"), MATCHES[left])
+    check_by_keyboard("q6", "✔ Correct")
+
+    expect(notebook(page).locator(".dc-score")).to_contain_text(
+        "6 of 6 attempted · 5 correct · 1 answer shown")
+
+
+def numeric_by_keyboard(page: Page) -> None:
+    """The numeric question by keys alone; Enter on a word says "Type a number" (issue 21)."""
+    # Enter in the box checks it; wrong first, then right.
     entry = question(page, "q3").get_by_role("textbox")
     tab_to(page, entry, QUIZ)
     page.keyboard.type("1")
@@ -248,22 +295,36 @@ def test_keyboard_only(lab_page: Any, jupyterlab: JupyterLab) -> None:
     page.keyboard.type(str(len(list_datasets())))
     page.keyboard.press("Enter")
     expect(question(page, "q3").locator(".dc-feedback")).to_contain_text("✔ Correct")
+    # Enter on a word: "Type a number", and the old "Correct" is gone (issue 21).
+    page.keyboard.press("Control+a")
+    page.keyboard.type("ten")
+    page.keyboard.press("Enter")
+    expect(question(page, "q3").locator(".dc-feedback")).to_contain_text("Type a number first")
+    expect(question(page, "q3").locator(".dc-feedback")).not_to_contain_text("Correct")
+    page.keyboard.press("Control+a")
+    page.keyboard.type(str(len(list_datasets())))
+    page.keyboard.press("Enter")
+    expect(question(page, "q3").locator(".dc-feedback")).to_contain_text("✔ Correct")
 
-    # true/false
-    press(question(page, "q4").get_by_role("radio", name="False", exact=True))
-    check_by_keyboard("q4", "✔ Correct")
 
-    # ordering: Show answer first (Enter), then Move up buttons (Space), then Check.
-    press(question(page, "q5").locator(".dc-reveal"), "Enter")
-    expect(question(page, "q5").locator(".dc-feedback")).to_contain_text("The answer:")
+def ordering_by_keyboard(page: Page, press: Any, check_by_keyboard: Any) -> None:
+    """The ordering question by keys alone: Show answer asks once; the focus follows a move."""
+    # ordering: Show answer first (Enter asks, Enter again shows), then Move up buttons
+    # (Space), then Check.
+    q5 = question(page, "q5")
+    press(q5.locator(".dc-reveal"), "Enter")
+    expect(q5.locator(".dc-feedback")).to_contain_text("Show the answer?")
+    expect(q5.locator(".dc-feedback")).not_to_contain_text("The answer:")
+    expect(q5.locator(".dc-reveal")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(q5.locator(".dc-feedback")).to_contain_text("The answer:")
+    # The focus follows the moved item: after Move down on position 1, it is on position 2's
+    # Move down (the item's own next move), not left on the item swapped in.
+    first = current_order(page, "q5")[0]
+    press(order_rows(page, "q5").nth(0).get_by_role("button", name="Move down", exact=True))
+    expect(order_rows(page, "q5").nth(1)).to_contain_text(first)
+    expect(order_rows(page, "q5").nth(1).get_by_role("button", name="Move down", exact=True)
+           ).to_be_focused()
     put_in_order(page, "q5", ORDER, press)
     check_by_keyboard("q5", "✔ Correct")
     expect(question(page, "q5").locator(".dc-status")).to_contain_text("answer shown")
-
-    # matching: Space picks an option in each item's group.
-    for left, group in match_groups(page, "q6").items():
-        press(group.get_by_role("radio", name=MATCHES[left], exact=True))
-    check_by_keyboard("q6", "✔ Correct")
-
-    expect(notebook(page).locator(".dc-score")).to_contain_text(
-        "6 of 6 attempted · 5 correct · 1 answer shown")

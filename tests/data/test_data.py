@@ -382,6 +382,18 @@ def test_describe_and_source_give_provenance() -> None:
     assert load("sipri_spending").attrs["source"] == source("sipri_spending")
 
 
+def test_describe_shows_as_a_readable_page_in_a_notebook() -> None:
+    """Issue 21: printed, describe() wrapped mid-word into a 40-line wall; as a cell's value it
+    is Markdown that wraps at words, a line per column (and plain text for print and terminals)."""
+    text = describe("nato_spending")
+    page = text._repr_markdown_()
+    assert "\n- `pct_gdp` (number, percent of GDP): " in page
+    assert page.count("\n- `") == len(load("nato_spending").columns)
+    assert "<" not in page.replace("<NA>", "")  # Markdown only, no HTML
+    assert "**Caveats**" in page
+    assert str(text).startswith("nato_spending: ")
+
+
 # ---------------------------------------------------------------------------------------------
 # Finding the data folder and naming datasets
 # ---------------------------------------------------------------------------------------------

@@ -423,3 +423,15 @@ def test_start_here_answers(tmp_path: Path) -> None:
         "describe(name)": "Every source, licence, caveat and column explained",
         "show_progress()": "A bar per lesson with your quiz results",
     }).correct
+
+
+def test_two_right_options_read_both_not_all_2() -> None:
+    """Issue 21: "All 2 right options" read oddly; two are "Both"."""
+    from defence_course.quiz.model import MultipleSelect, Option
+
+    question = MultipleSelect(id="q", prompt="Pick", explanation="", source=None, options=(
+        Option("a", True), Option("b", True), Option("c")))
+    assert question.grade(["a", "b"]).headline == "Both right options, and nothing else."
+    three = MultipleSelect(id="q", prompt="Pick", explanation="", source=None, options=(
+        Option("a", True), Option("b", True), Option("c", True)))
+    assert three.grade(["a", "b", "c"]).headline == "All 3 right options, and nothing else."

@@ -113,3 +113,30 @@ def test_reset(tmp_path: Path) -> None:
     assert store.results("y")
     store.reset()
     assert store.results("y") == {}
+
+
+def test_right_at_the_first_try_is_counted_beside_right_in_the_end(tmp_path: Path) -> None:
+    """Issue 21: a lesson whose every first try was wrong showed 10/10 like a flawless one."""
+    store = ProgressStore(tmp_path / "progress.json")
+    store.record("b", "q1", False, 0.0)
+    store.record("b", "q1", True, 1.0)    # right in the end, not at first
+    store.record("b", "q2", True, 1.0)    # right at once
+    store.record("b", "q2", False, 0.0)   # a later wrong try does not undo the first
+    store.reveal("b", "q3")
+    store.record("b", "q3", True, 1.0)    # copied after Show answer: neither
+    summary = store.summary("b", ["q1", "q2", "q3"])
+    assert (summary.correct, summary.first_try) == (2, 1)
+    assert [r.first_try for r in store.results("b").values()] == [False, True, False]
+
+
+def test_a_file_from_before_first_try_reads_one_right_attempt_as_first_try(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    store = ProgressStore(path)
+    store.record("b", "q1", True, 1.0)
+    store.record("b", "q2", False, 0.0)
+    store.record("b", "q2", True, 1.0)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for record in data["banks"]["b"]["questions"].values():
+        del record["first_try"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ProgressStore(path).summary("b", ["q1", "q2"]).first_try == 1

@@ -206,7 +206,8 @@ def test_show_progress_has_a_bar_per_bank(store: ProgressStore) -> None:
     start = bars["00 · Start here"]
     assert isinstance(start, widgets.IntProgress)
     assert (start.value, start.max) == (1, 6)
-    assert any("1 of 6 correct · 1 attempted" in row.children[1].value for row in rows)
+    assert any("1 of 6 correct (1 at the first try) · 1 attempted" in row.children[1].value
+               for row in rows)
 
 
 def test_show_quiz_displays(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,8 +283,56 @@ def test_a_value_changed_long_after_a_check_waits_for_the_next_click(
     view.controls[0].value = "1"
     view.click()
     view.controls[0].value = DATASETS
-    assert "✘" in view.feedback.value
+    # Not graded (it waits for its own Check), and the old verdict is gone: it was about "1"
+    # (issue 21: a stale "Correct" stayed beside a new answer).
+    assert view.feedback.value == ""
     assert store.results(START)["q3"].attempts == 1
+
+
+def test_a_new_choice_clears_the_verdict_on_the_old_one(store: ProgressStore) -> None:
+    view = build_quiz(START, "q4", store=store).view("q4")
+    view.respond(False)
+    view.click()
+    assert "✔ Correct" in view.feedback.value
+    view.respond(True)
+    assert view.feedback.value == ""
+    view.respond(False)  # back to the answer just graded: nothing to say until Check
+    view.click()
+    assert "✔ Correct" in view.feedback.value
+
+
+def test_enter_on_a_word_says_type_a_number_after_a_right_answer(store: ProgressStore) -> None:
+    """Issue 21: Enter on "ten" did nothing and the old "Correct" stayed beside it.
+
+    ipywidgets sends Enter's submit before the box's new value: the kernel sees the submit with
+    the old (graded) answer, then "ten"."""
+    view = build_quiz(START, "q3", store=store).view("q3")
+    view.controls[0].value = DATASETS
+    view.click()
+    assert "✔ Correct" in view.feedback.value
+    handlers = view.controls[0]._msg_callbacks.callbacks
+    for handler in handlers:
+        handler(view.controls[0], {"event": "submit"}, [])
+    view.controls[0].value = "ten"
+    assert "Type a number first" in view.feedback.value
+    assert "Correct" not in view.feedback.value
+    assert store.results(START)["q3"].attempts == 1
+
+
+def test_show_answer_asks_once_before_it_shows(store: ProgressStore) -> None:
+    """Issue 21: one Tab too many and Space revealed an answer; the first press only asks."""
+    view = build_quiz(START, "q1", store=store).view("q1")
+    view.reveal.click()
+    assert "The answer" not in view.feedback.value
+    assert "Show the answer?" in view.feedback.value
+    assert view.reveal.description == "Yes, show answer"
+    assert "q1" not in store.results(START)
+    view.respond(view.question.choices()[0])  # answering puts the button back
+    assert view.reveal.description == "Show answer"
+    view.reveal.click()
+    view.reveal.click()
+    assert "The answer" in view.feedback.value
+    assert store.results(START)["q1"].revealed
 
 
 # --------------------------------------------------------------------------- issue 11
@@ -343,7 +392,7 @@ def test_show_answer_reveals_and_is_kept_as_shown_not_correct(store: ProgressSto
     row = next(c for c in build_progress(store=store).children
                if "dc-progress-row" in getattr(c, "_dom_classes", ())
                and c.children[0].description == "00 · Start here")
-    assert row.children[1].value == "0 of 6 correct · 1 attempted · 1 answer shown"
+    assert row.children[1].value == "0 of 6 correct (0 at the first try) · 1 attempted · 1 answer shown"
 
 
 @pytest.mark.parametrize("qid", list(RIGHT))
@@ -518,4 +567,36 @@ def test_a_new_choice_after_a_click_on_a_new_answer_waits_for_its_own_click(stor
     view.click()
     radio.value = other
     assert store.results(START)["q1"].attempts == 1
-    assert "✘" in view.feedback.value
+    assert view.feedback.value == ""  # the verdict was on the old choice (issue 21)
+
+
+def test_the_keyboard_focus_follows_the_moved_item(store: ProgressStore,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: after Move down on position 1 the focus is on position 2's Move down (the same
+    item's next move), and at the last position on its Move up; it no longer stays in the slot."""
+    focused: list[widgets.Button] = []
+    monkeypatch.setattr(widgets.Button, "focus", lambda self: focused.append(self))
+    view = build_quiz(START, "q5", store=store).view("q5")
+    inputs = view.inputs
+    rows = {(i, j): button for button, i, j in inputs.moves}
+    item = inputs.order[0]
+    rows[(0, 1)].click()
+    assert inputs.order[1] == item
+    assert focused[-1] is rows[(1, 2)]
+    last = len(inputs.order) - 1
+    rows[(last - 1, last)].click()
+    assert focused[-1] is rows[(last, last - 1)]
+
+
+def test_each_quiz_carries_its_keyboard_module_from_the_package() -> None:
+    """Keys stay in the quiz and radio groups rove (issue 21): a package file, nothing fetched."""
+    from defence_course.quiz.widgets.keyboard import QuizKeys
+
+    view = build_quiz(START)
+    keys = [w for w in view.widget.children if isinstance(w, QuizKeys)]
+    assert len(keys) == 1
+    module = keys[0]._esm
+    for needed in ("stopPropagation", "tabIndex"):
+        assert needed in module
+    for fetched in ("http", "import("):
+        assert fetched not in module

@@ -18,7 +18,7 @@ __all__ = ["ReleaseError", "audit", "release", "solution_only_lines"]
 
 #: What learners get, relative to the course root (folders are copied whole, minus IGNORED).
 INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml", "LICENSE",
-           "config", "Makefile")
+           "config", "Makefile", "docs/glossary.md")
 #: Never shipped, even if someone moves them under an included folder.
 FORBIDDEN_PARTS = {"solutions", "instructor", "tests", "benchmarks", ".git"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".*", "*.egg-info")

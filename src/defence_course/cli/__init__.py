@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     from defence_course.cli.grading import add_grading_commands
     from defence_course.cli.progress import add_progress_command
     from defence_course.cli.quiz import add_quiz_commands
+    from defence_course.cli.update import add_update_command
 
     add_data_command(subcommands)
     add_quiz_commands(subcommands)
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_authoring_commands(subcommands)
     add_progress_command(subcommands)
     add_classroom_commands(subcommands)
+    add_update_command(subcommands)
     del subcommands  # filled in by the sections above
     return parser
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from defence_course.data import load
 from defence_course.display import show_widget
-from defence_course.explore.style import png
+from defence_course.explore.style import chart_image, show_chart
 from defence_course.plotting import OKABE_ITO
 
 if TYPE_CHECKING:
@@ -128,7 +128,8 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     from matplotlib.patches import Patch
 
     shown = _in_window(items, start, end).iloc[::-1]
-    fig = Figure(figsize=(9, 0.45 * max(len(shown), 3) + 1.8), layout="constrained")
+    # 0.3 inch a row: the whole chart and the controls above it fit one screen (issue 21: 837 px).
+    fig = Figure(figsize=(9, 0.3 * max(len(shown), 3) + 1.9), layout="constrained")
     ax = fig.subplots()
     row: Any  # pandas-stubs types a row's every field as any cell type; these columns are known
     for y, row in enumerate(shown.itertuples()):
@@ -144,7 +145,8 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     ax.set_yticks(range(len(shown)), list(shown["label"]))
     right = end + pd.Timedelta(days=(end - start).days // 5 + 30)
     ax.set_xlim(mdates.date2num(start), mdates.date2num(right))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    # At least three dates on any range (January and July alone left one tick on three months).
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")
     ax.set_xlabel("Date of signature or step (bars: only the month or year is known)")
@@ -176,7 +178,7 @@ class TimelineExplorer:
         first, last = self.months.value
         start, end = first.start_time.normalize(), last.end_time.normalize()
         items = self.items[self.items["group"].isin(self.view.value)]
-        self.chart.value = png(draw(items, start, end))
+        show_chart(self.chart, draw(items, start, end))
         self.description.outputs = ()
         self.description.append_stdout(describe_items(items, start, end) + "\n")
 
@@ -198,7 +200,7 @@ def build_timeline() -> TimelineExplorer:
             description="Months", continuous_update=False,
             layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
-        chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
+        chart=chart_image(),
         description=widgets.Output(),
         box=widgets.VBox(),
     )

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer, png
+from defence_course.plotting import year_axis
 from defence_course.static import widget_snapshot
 
 # Hague Summit Declaration, 25 June 2025: "at least 3.5% of GDP annually ... by 2035" for core defence.
@@ -153,7 +154,7 @@ def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Fi
     """The Ally's NATO series and the straight path to the target, with the target line."""
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
     ax.plot(history.index, history.to_numpy(), label=f"{country}: NATO figures (2024, 2025 estimates)")
     ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label="Straight path to the target")
     ax.axhline(target, color="black", linestyle=":", marker="", linewidth=1.5,
@@ -163,8 +164,9 @@ def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Fi
     ax.set_xlabel("Year")
     ax.set_ylabel("% of GDP")
     ax.set_ylim(0, max(5.0, float(history.max()) + 0.5))
-    ax.legend(loc="upper left", fontsize=9)
-    fig.tight_layout()
+    year_axis(ax)
+    # Under the axes, never on the data (issue 21).
+    fig.legend(loc="outside lower center", ncol=2, fontsize=9)
     return fig
 
 
@@ -192,8 +194,10 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
                               description="Ally")
     target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description="Target %",
                                  readout_format=".1f", continuous_update=False)
+    # A margin after the deadline's readout: "2040" ran into "GDP growth %" at 1366 px.
     by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description="Deadline",
-                                continuous_update=False)
+                                continuous_update=False,
+                                layout=widgets.Layout(margin="2px 1.5em 2px 2px"))
     growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=-1.0, max=4.0, step=0.5,
                                  description="GDP growth %", readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})

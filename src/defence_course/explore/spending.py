@@ -15,7 +15,8 @@ import pandas as pd
 
 from defence_course.data import load
 from defence_course.display import show_widget
-from defence_course.explore.style import empty_notice, explorer_box, png, say
+from defence_course.explore.style import chart_image, empty_notice, explorer_box, say, show_chart
+from defence_course.plotting import year_axis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,6 +62,7 @@ def draw_spending(long: pd.DataFrame, countries: tuple[str, ...], years: tuple[i
     ax.set_xlabel("Year (2024 and 2025 are estimates)" if source == "NATO" else "Year")
     ax.set_ylabel("% of GDP")
     ax.set_xlim(first - 0.5, last + 0.5)
+    year_axis(ax)
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
     return fig
@@ -111,7 +113,7 @@ class SpendingExplorer:
             say(self.notice, EMPTY)
             return
         fig = draw_spending(self.long, chosen, self.years.value, self.source.value)
-        self.chart.value = png(fig)
+        show_chart(self.chart, fig)
         self.chart.layout.display = None
         say(self.notice, missing_note(self.long, chosen, self.years.value, self.source.value))
 
@@ -132,7 +134,7 @@ def build_spending_explorer(long: pd.DataFrame | None = None) -> SpendingExplore
                                      layout=widgets.Layout(width="auto", max_width="400px")),
         source=widgets.ToggleButtons(options=list(SOURCES), description="Source",
                                      style={"button_width": "100px"}),
-        chart=widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto")),
+        chart=chart_image(),
         notice=empty_notice(),
         box=widgets.VBox(),
     )

@@ -59,11 +59,33 @@ def say(notice: widgets.HTML, text: str) -> None:
     notice.value = _NOTICE.substitute(text=html.escape(text)) if text else ""
 
 
+#: CSS pixels per inch of figure: an 8-inch chart is shown 720 px wide (less in a narrow notebook).
+CSS_DPI = 90
+#: Pixels drawn per CSS pixel: sharp on a high-density screen, never upscaled on any (issue 21:
+#: an explorer's 90-dpi PNG was stretched to the cell's width, blurry).
+PIXEL_RATIO = 2
+
+
 def png(fig: Figure) -> bytes:
     """Render a figure to PNG bytes for an Image widget (no pyplot state, nothing left open)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
+    fig.savefig(buffer, format="png", dpi=CSS_DPI * PIXEL_RATIO)
     return buffer.getvalue()
+
+
+def chart_image() -> widgets.Image:
+    """An Image widget for an explorer's chart: shown at its drawn size, or smaller, never larger."""
+    # No margin: with ipywidgets' 2px margin a 100%-wide chart ran 2px past the output area.
+    image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto",
+                                                              margin="0"))
+    image.add_class("dc-chart")
+    return image
+
+
+def show_chart(image: widgets.Image, fig: Figure) -> None:
+    """Put a figure in a chart image at the width it was drawn for (its CSS size, not its pixels)."""
+    image.value = png(fig)
+    image.width = str(round(fig.get_figwidth() * CSS_DPI))
 
 
 def replace_table(output: widgets.Output, table: pd.DataFrame | None) -> None:

@@ -187,14 +187,14 @@ def _is_kind(value: Any, expected: str) -> bool:
     return kind == expected or (expected in ("float", "number") and kind in ("int", "float"))
 
 
-def _expected_kind(expected: str) -> str:
+def describe_kind(expected: str) -> str:
     """`a list`, `a Series`, ...: the learner-facing name of a `type:` check's kind."""
     return describe(_TYPE_EXAMPLES.get(expected, {"__type__": expected}))
 
 
 def _assert_type(chk: Check, value: Any, exercise: str) -> None:
     if not _is_kind(value, chk.expected):
-        raise _Fail(f"expected {_expected_kind(chk.expected)}, got {describe(value)}")
+        raise _Fail(f"expected {describe_kind(chk.expected)}, got {describe(value)}")
 
 
 def declared_kind(question: ExerciseQuestion, chk: Check) -> str | None:
@@ -214,7 +214,7 @@ def _value_mismatch(declared: str, value: Any) -> str:
     """Why an `equals` (or hashed) check failed, from the declared kind: only what is true."""
     if _is_kind(value, declared):
         return f"the right kind ({describe(value)}{_short(value)}) but not the expected value"
-    return f"expected {_expected_kind(declared)}, got {describe(value)}"
+    return f"expected {describe_kind(declared)}, got {describe(value)}"
 
 
 def _assert_equals(chk: Check, value: Any, exercise: str) -> None:

@@ -234,7 +234,8 @@ class MultipleSelect(SingleChoice):
         headline = f"You chose {hits} of the {n_right} right options"
         headline += f" and {wrong} wrong one{'s' if wrong != 1 else ''}." if wrong else "."
         if hits == n_right and not wrong:
-            headline = f"All {n_right} right options, and nothing else."
+            both = "Both" if n_right == 2 else f"All {n_right}"
+            headline = f"{both} right options, and nothing else."
         details = [f"{o.text}: {o.feedback}" for o in picked if o.feedback]
         return self._feedback(score, headline, details)
 

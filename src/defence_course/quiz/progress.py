@@ -36,6 +36,9 @@ class QuestionRecord:
     updated: str = ""
     revealed: bool = False
     """The learner pressed "Show answer" before solving it; later right answers do not count."""
+    first_try: bool = False
+    """Right at the first attempt, before any Show answer (issue 21: 10/10 in the end hid that
+    every first try was wrong)."""
 
     @property
     def shown(self) -> bool:
@@ -56,6 +59,8 @@ def _record_from(raw: Any) -> QuestionRecord | None:
             updated=str(raw.get("updated", "")),
             revealed=bool(raw.get("revealed", False)),
         )
+        # Files from before `first_try`: one attempt that solved it was right at once.
+        rec.first_try = bool(raw.get("first_try", rec.solved and rec.attempts == 1))
     except (TypeError, ValueError):
         return None
     return rec
@@ -70,6 +75,8 @@ class BankSummary:
     total: int
     shown: int = 0
     """Questions whose answer was shown before the learner found it (not counted as correct)."""
+    first_try: int = 0
+    """Questions answered right at the first attempt (beside `correct`, right in the end)."""
 
 
 class ProgressStore:
@@ -164,6 +171,8 @@ class ProgressStore:
 
     def _record(self, bank: str, question_id: str, correct: bool, score: float) -> QuestionRecord:
         data, questions, rec = self._entry(bank, question_id)
+        if rec.attempts == 0:
+            rec.first_try = correct and not rec.revealed
         rec.attempts += 1
         # A right answer typed after "Show answer" is copied, not found: it is not `solved`.
         rec.solved = rec.solved or (correct and not rec.revealed)
@@ -221,6 +230,7 @@ class ProgressStore:
             correct=sum(r.solved for r in mine),
             total=len(question_ids),
             shown=sum(r.shown for r in mine),
+            first_try=sum(r.first_try for r in mine),
         )
 
     def reset(self, bank: str | None = None) -> None:

@@ -156,7 +156,8 @@ class OrderingControls(AnswerControls):
 
     Dropdowns needed arrow keys, and a bare arrow on a closed list moves JupyterLab to the next
     cell (ipywidgets #3912). The buttons belong to positions: "Move up" on position 3 swaps
-    items 3 and 2, and the keyboard focus stays where it was.
+    items 3 and 2, and the keyboard focus follows the moved item (issue 21: it stayed in the
+    slot, on the item that was swapped in).
     """
 
     def build(self) -> None:
@@ -165,6 +166,7 @@ class OrderingControls(AnswerControls):
         self.labels = [widgets.Label() for _ in self.order]
         rows: list[widgets.Widget] = []
         self.moves: list[tuple[widgets.Button, int, int]] = []
+        self.on_change: Callable[[], None] | None = None
         for i, label in enumerate(self.labels):
             cells: list[widgets.Widget] = []
             for word, j in (("up", i - 1), ("down", i + 1)):
@@ -189,9 +191,22 @@ class OrderingControls(AnswerControls):
         self._show()
 
     def swap(self, i: int, j: int) -> None:
-        """Swap the items at positions i and j (what one Move button does)."""
+        """Swap the items at positions i and j (what one Move button does); focus follows the item."""
         self.order[i], self.order[j] = self.order[j], self.order[i]
         self._show()
+        self.follow(i, j)
+        if self.on_change is not None:
+            self.on_change()
+
+    def follow(self, i: int, j: int) -> None:
+        """Focus the moved item's button for the same move in its new row, else its other one.
+
+        ipywidgets' own `Widget.focus()`: the front end moves the keyboard focus.
+        """
+        rows = {(a, b): button for button, a, b in self.moves}
+        ahead = rows.get((j, j + (j - i))) or rows.get((j, j - (j - i)))
+        if ahead is not None:
+            ahead.focus()
 
     def _show(self) -> None:
         for i, (label, item) in enumerate(zip(self.labels, self.order, strict=True), start=1):

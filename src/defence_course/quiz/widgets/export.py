@@ -1,4 +1,4 @@
-"""The "Export my progress" box: writes the learner's export beside the lesson, sends nothing."""
+"""The "Export my progress" box: writes the learner's export outside the course files, sends nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from defence_course.paths import exports_dir
 from defence_course.quiz.classprogress import (
     ClassProgressError,
     default_learner_name,
@@ -19,25 +20,26 @@ from defence_course.quiz.widgets.render import render_info
 
 def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.VBox:
     """A name box and a button that write the progress export (as `defence-course progress
-    export`, through the same code) beside the lesson, and say where; nothing is sent."""
+    export`, through the same code) outside the course's git checkout (`paths.exports_dir`),
+    and say where; nothing is sent."""
     name = widgets.Text(value=default_learner_name(), description="Your name",
                         placeholder="as your instructor knows you",
                         tooltip="The name written into the export, for your instructor")
     button = widgets.Button(description="Export my progress",
-                            tooltip="Write your quiz counts to a file beside this notebook")
+                            tooltip="Write your quiz counts to a file for your instructor")
     button.add_class("dc-export")
     message = widgets.HTML("")
     message.add_class("dc-export-message")
 
     def on_export(_button: widgets.Button | None = None) -> None:
-        target = (folder or Path.cwd()) / export_file_name(name.value)
+        target = (folder or exports_dir()) / export_file_name(name.value)
         try:
             export = export_progress(target, name.value, store=store)
         except ClassProgressError as error:
             message.value = render_info(str(error))
             return
-        message.value = render_info(f"Saved {target.resolve()} (beside this notebook): "
-                                    f"{export_summary(export)}")
+        message.value = render_info(f"Saved {target.resolve()} (outside the course folder, so "
+                                    f"a course update never touches it): {export_summary(export)}")
 
     button.on_click(on_export)
     box = widgets.VBox([widgets.HBox([name, button]), message])

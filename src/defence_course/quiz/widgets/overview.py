@@ -33,7 +33,9 @@ def build_progress(*, store: ProgressStore | None = None) -> widgets.VBox:
                                   layout=widgets.Layout(width="36em"))
         shown = f" · {summary.shown} answer{'s' if summary.shown != 1 else ''} shown" \
             if summary.shown else ""
-        words = widgets.Label(f"{summary.correct} of {summary.total} correct · "
+        # First-try right beside right in the end (issue 21): 10/10 hid ten wrong first tries.
+        words = widgets.Label(f"{summary.correct} of {summary.total} correct "
+                              f"({summary.first_try} at the first try) · "
                               f"{summary.attempted} attempted{shown}")
         row = widgets.HBox([bar, words])
         row.add_class("dc-progress-row")

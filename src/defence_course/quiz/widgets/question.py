@@ -36,12 +36,20 @@ class QuestionView:
         self.check.click()
 
     def show_answer(self) -> None:
-        """Press 'Show answer' from Python (tests)."""
+        """Press 'Show answer' from Python (tests), and again to confirm, as a learner does."""
+        self.reveal.click()
         self.reveal.click()
 
     def respond(self, response: Any) -> None:
         """Set the controls to an API-style response (the same shapes `Quiz.answer` takes)."""
         self.inputs.set(response)
+
+
+# Show answer asks once (issue 21): one Tab too many and Space revealed an answer by accident.
+REVEAL = "Show answer"
+REVEAL_CONFIRM = "Yes, show answer"
+REVEAL_ASK = ("Show the answer? It counts as shown, not as correct. Press “Yes, show answer” "
+              "to see it, or answer and Check as before.")
 
 
 def status_text(rec: QuestionRecord | None) -> str:
@@ -73,7 +81,7 @@ def question_view(quiz: Quiz, question: Question, number: int, store: ProgressSt
     check = widgets.Button(description="Check answer", button_style="primary",
                            tooltip=f"Check your answer to question {number}")
     check.add_class("dc-check")
-    reveal = widgets.Button(description="Show answer",
+    reveal = widgets.Button(description=REVEAL,
                             tooltip=f"Show the answer to question {number} and why "
                                     "(kept in your progress as shown, not as correct)")
     reveal.add_class("dc-reveal")

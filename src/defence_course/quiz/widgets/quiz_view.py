@@ -13,6 +13,7 @@ from defence_course.quiz.model import Quiz, QuizError
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.static import static_quiz_html
 from defence_course.quiz.widgets.grading import build_question
+from defence_course.quiz.widgets.keyboard import quiz_keys
 from defence_course.quiz.widgets.question import QuestionView
 from defence_course.quiz.widgets.render import quiz_style, render_info
 
@@ -76,7 +77,8 @@ def build_quiz(bank: str, question_id: str | None = None, *,
     # One question sits inside a lesson: its own status line says attempts and correctness, and
     # a bank total repeated after every such question would be clutter (show_progress has it).
     header = [score] if question_id is None else []
-    quiz_view.widget.children = [quiz_style(), *header, notice, *(v.box for v in views)]
+    quiz_view.widget.children = [quiz_style(), *header, notice, *(v.box for v in views),
+                                 quiz_keys()]
     quiz_view.widget.add_class("dc-quiz")
     quiz_view.refresh()
     return quiz_view
