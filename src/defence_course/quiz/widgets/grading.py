@@ -150,7 +150,7 @@ class Grading:
             return True
         if changed:
             self.grade(late=True)
-        return changed
+        return bool(changed)
 
 
 def build_question(quiz: Quiz, question: Question, number: int, store: ProgressStore,
