@@ -38,7 +38,8 @@ $(STAMP): pyproject.toml
 # The course's JupyterLab settings (config/install_lab_settings.py says what each does: no news
 # pop-up, no widget state in saved notebooks, a readable line length), reinstalled when they change.
 # Binder's postBuild and the hub recipes in docs/deploy.md run the same script.
-$(LAB_SETTINGS): $(STAMP) config/install_lab_settings.py config/jupyterlab-overrides.json config/custom.css
+$(LAB_SETTINGS): $(STAMP) config/install_lab_settings.py config/jupyterlab-overrides.json config/custom.css \
+  config/kernel-culling.json
 	@$(BIN)/python config/install_lab_settings.py $(VENV) >/dev/null
 	@touch $@
 

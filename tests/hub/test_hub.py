@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +27,6 @@ from defence_course.quiz.progress import ProgressStore
 from tests.browser.jlab import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    copy_course,
     error_outputs,
     notebook,
     run_command,
@@ -37,11 +35,11 @@ from tests.browser.jlab import (
 )
 from tests.browser.test_quiz_browser import Q1_RIGHT, Q1_WRONG
 from tests.hub.hub import PROXY, Hub, start_hub
+from tests.hub.repo import COURSE, course_repo, git
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 log = logging.getLogger(__name__)
 
-COURSE = "canada-eu-defence-course"
 LESSON = "lessons/00-start-here.ipynb"
 LEARNERS = ("ana", "ben")
 # Where quiz progress lands in a learner's home on Linux (docs/deploy.md says the same).
@@ -60,22 +58,10 @@ def _require(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in `repo` as the course author (a fixed identity; no global config needed)."""
-    run = subprocess.run(["git", "-c", "user.name=Course author", "-c", "user.email=author@example.org",
-                          "-c", "init.defaultBranch=main", *args],
-                         cwd=repo, capture_output=True, text=True, check=True)
-    return run.stdout
-
-
 @pytest.fixture(scope="module")
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The instructor's course repository: the learner-facing files of this checkout, one commit."""
-    repo = copy_course(tmp_path_factory.mktemp("upstream") / COURSE)
-    git(repo, "init", "--quiet")
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", "The course as handed out")
-    return repo
+    return course_repo(tmp_path_factory.mktemp("upstream"))
 
 
 @pytest.fixture(scope="module")
