@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import os
 import random
 import signal
@@ -58,6 +59,7 @@ from tests.hub.repo import course_repo  # noqa: E402
 
 MIB = 2**20
 SAMPLE_S = 0.5
+CPU_WINDOW_S = 5.0
 CLASS_TIMEOUT_S = 1800.0
 KINDS = ("hub", "proxy", "culler", "server", "kernel", "other")
 CGROUP_SPAWN = REPO / "benchmarks" / "cgroup_spawn.py"
@@ -83,17 +85,18 @@ class Sampler:
 
     hub_pid: int
     peak_rss: dict[str, int] = field(default_factory=dict)  # per kind, summed over processes
-    peak_one: dict[str, int] = field(default_factory=dict)  # per kind, the largest single process
+    peaks: dict[int, tuple[str, int]] = field(default_factory=dict)  # pid -> (kind, its peak RSS)
+    others: dict[int, str] = field(default_factory=dict)  # pid -> command line, for the report
     cpu: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (kind, CPU s, last)
     peak_cpu_pct: dict[str, float] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
 
-    def sample(self, last: dict[str, float], dt: float) -> dict[str, float]:
+    def sample(self) -> None:
         try:
             root = psutil.Process(self.hub_pid)
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
-            return last
+            return
         rss: dict[str, int] = {}
         for process in processes:
             try:
@@ -104,15 +107,29 @@ class Sampler:
             except psutil.Error:
                 continue
             rss[kind] = rss.get(kind, 0) + memory
-            self.peak_one[kind] = max(self.peak_one.get(kind, 0), memory)
+            self.peaks[process.pid] = (kind, max(memory, self.peaks.get(process.pid, (kind, 0))[1]))
+            if kind == "other" and process.pid not in self.others:
+                with contextlib.suppress(psutil.Error):
+                    self.others[process.pid] = " ".join(process.cmdline())[:100]
             self.cpu[process.pid] = (kind, times.user + times.system)
         for kind, total in rss.items():
             self.peak_rss[kind] = max(self.peak_rss.get(kind, 0), total)
-        now = self.cpu_by_kind()
-        for kind, seconds in now.items():
-            pct = 100 * (seconds - last.get(kind, 0.0)) / dt if dt else 0.0
-            self.peak_cpu_pct[kind] = max(self.peak_cpu_pct.get(kind, 0.0), pct)
-        return now
+
+    def track_cpu(self, history: list[tuple[float, dict[str, float]]]) -> None:
+        """Peak CPU per kind over CPU_WINDOW_S (shorter windows mostly measure the sampler's lag)."""
+        now, totals = time.monotonic(), self.cpu_by_kind()
+        history.append((now, totals))
+        while len(history) > 2 and now - history[1][0] >= CPU_WINDOW_S:
+            history.pop(0)
+        then, before = history[0]
+        if now - then >= CPU_WINDOW_S:
+            for kind, seconds in totals.items():
+                pct = 100 * (seconds - before.get(kind, seconds)) / (now - then)
+                self.peak_cpu_pct[kind] = max(self.peak_cpu_pct.get(kind, 0.0), pct)
+
+    def per_process(self, kind: str) -> list[int]:
+        """Each process's own peak RSS, for one kind (e.g. every kernel's)."""
+        return [peak for k, peak in self.peaks.values() if k == kind]
 
     def cpu_by_kind(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -121,12 +138,12 @@ class Sampler:
         return out
 
     def run(self) -> None:
-        last, then = self.sample({}, 0.0), time.monotonic()
+        history: list[tuple[float, dict[str, float]]] = []
         for _ in range(int(CLASS_TIMEOUT_S * 4 / SAMPLE_S)):  # bounded: ends with stop() long before
+            self.sample()
+            self.track_cpu(history)
             if self.stop.wait(SAMPLE_S):
                 return
-            now = time.monotonic()
-            last, then = self.sample(last, now - then), now
 
 
 @dataclass
@@ -256,6 +273,8 @@ def anchor_run(hub: Hub, repo: Path) -> float:
         return alone.timings.steps["run all"]
     finally:
         alone.close()
+        if alone.token:  # its server stops, so the class's figures are the class's alone
+            alone.stop_server()
 
 
 def run_class(hub: Hub, repo: Path, count: int, spread: float, mem_limit: int | None,
@@ -293,9 +312,13 @@ def report(outcomes: list[Outcome], anchor: float, sampler: Sampler, wall: float
     cpu_by_kind = sampler.cpu_by_kind()
     for kind in KINDS:
         if kind in sampler.peak_rss:
-            print(f"{kind:7s} peak RSS {sampler.peak_rss[kind] / MIB:7.0f} MiB in all "
-                  f"(largest one {sampler.peak_one[kind] / MIB:5.0f} MiB); CPU {cpu_by_kind[kind]:7.1f} s "
-                  f"in all, peak {sampler.peak_cpu_pct.get(kind, 0):4.0f}% of one core")
+            each = sampler.per_process(kind)
+            print(f"{kind:7s} x{len(each):3d}: peak RSS {sampler.peak_rss[kind] / MIB:6.0f} MiB in all, "
+                  f"each median {statistics.median(each) / MIB:4.0f} max {max(each) / MIB:4.0f} MiB; "
+                  f"CPU {cpu_by_kind[kind]:6.1f} s in all, peak {sampler.peak_cpu_pct.get(kind, 0):4.0f}% "
+                  f"of one core over {CPU_WINDOW_S:.0f} s")
+    for line in sorted(set(sampler.others.values())):
+        print(f"  other: {line}")
     print(f"CPU used by other processes on the machine meanwhile: {others_cpu:.0f} s")
     if mem_limit is not None:
         killed = sum(o.killed for o in outcomes)

@@ -161,6 +161,16 @@ class Learner:
             time.sleep(1.0)
         raise LearnerError(f"{self.name}: server not ready within {SPAWN_TIMEOUT_S} s")
 
+    def stop_server(self) -> None:
+        """Stop this learner's server (and so its kernels) through the Hub, waiting until it is gone."""
+        self._api("DELETE", f"{self.hub.url}/hub/api/users/{self.name}/server")
+        deadline = time.monotonic() + SPAWN_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if not self._api("GET", f"{self.hub.url}/hub/api/users/{self.name}").json().get("servers"):
+                return
+            time.sleep(1.0)
+        raise LearnerError(f"{self.name}: server still running {SPAWN_TIMEOUT_S} s after stopping it")
+
     # --- nbgitpuller: the course link's pull, through its event-stream API -----------------------
     def pull(self, repo: Path) -> None:
         """What the nbgitpuller link's page does: stream the pull's progress until it finishes."""
