@@ -90,6 +90,7 @@ class Sampler:
     cpu: dict[int, tuple[str, float]] = field(default_factory=dict)  # pid -> (kind, CPU s, last)
     peak_cpu_pct: dict[str, float] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
+    skip: set[int] = field(default_factory=set)
 
     def sample(self) -> None:
         try:
@@ -100,6 +101,9 @@ class Sampler:
         rss: dict[str, int] = {}
         for process in processes:
             try:
+                if process.pid in self.skip or process.environ().get("JUPYTERHUB_USER") == "anchor":
+                    self.skip.add(process.pid)  # the anchor's server and kernel are not the class's
+                    continue
                 kind = kind_of(process, self.hub_pid)
                 with process.oneshot():
                     memory = process.memory_info().rss

@@ -1,0 +1,113 @@
+"""Issue 25: a kernel culled for idleness (config/kernel-culling.json, on in every hub recipe) is
+explained to the learner by the lesson's restart note, as a reopened lesson is.
+
+Real JupyterLab with the course's culling settings, only shorter: a learner runs lesson 00, leaves
+the tab open and idle, the server shuts the kernel down; the page shows it, the learner reopens
+the lesson, sees the stale widgets and the note at the top, and its one fix brings the quiz back.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.browser.conftest import _require_chromium
+from tests.browser.jlab import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    copy_course,
+    notebook,
+    open_notebook,
+    restart_and_run_all,
+    start_jupyterlab,
+)
+from tests.browser.test_reopen_browser import MODEL_NOT_FOUND
+
+REPO = Path(__file__).resolve().parents[2]
+LESSON = "lessons/00-start-here.ipynb"
+# The course's own settings, with the timeout cut from 30 minutes to seconds for the test.
+IDLE_S, INTERVAL_S = 8, 2
+CULL_WAIT_S = 120.0
+
+
+@pytest.fixture
+def culling_lab(tmp_path: Path) -> Iterator[JupyterLab]:
+    """A JupyterLab of its own (the shared one must not cull other tests' kernels)."""
+    _require_chromium()
+    root = copy_course(tmp_path / "course")
+    home = tmp_path / "home"
+    settings = json.loads((REPO / "config" / "kernel-culling.json").read_text("utf-8"))
+    settings["MappingKernelManager"].update(cull_idle_timeout=IDLE_S, cull_interval=INTERVAL_S)
+    (home / "config").mkdir(parents=True)  # JUPYTER_CONFIG_DIR: read before the course's prefix
+    (home / "config" / "jupyter_server_config.json").write_text(json.dumps(settings), "utf-8")
+    lab = start_jupyterlab(root, home)
+    try:
+        yield lab
+    finally:
+        lab.stop()
+
+
+def kernels(lab: JupyterLab) -> list[dict[str, object]]:
+    request = urllib.request.Request(f"{lab.url}/api/kernels",
+                                     headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return list(json.load(reply))
+
+
+def wait_until_culled(lab: JupyterLab) -> None:
+    deadline = time.monotonic() + CULL_WAIT_S
+    while time.monotonic() < deadline:
+        if not kernels(lab):
+            return
+        time.sleep(1.0)
+    raise AssertionError(f"no kernel was culled within {CULL_WAIT_S} s:\n{lab.log()[-3000:]}")
+
+
+@pytest.mark.browser
+def test_a_culled_kernel_is_explained_by_the_restart_note(culling_lab: JupyterLab, tmp_path: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(60_000)
+            try:
+                culled_with_the_tab_open(page, culling_lab, tmp_path)
+            finally:
+                page.screenshot(path=str(tmp_path / "culled-last.png"))
+        finally:
+            browser.close()
+
+
+def culled_with_the_tab_open(page: Page, lab: JupyterLab, shots: Path) -> None:
+    open_notebook(page, lab, LESSON)
+    restart_and_run_all(page)
+    page.keyboard.press("Control+s")
+    # The learner leaves the tab open and idle: the server shuts the kernel down.
+    wait_until_culled(lab)
+    assert "Culling kernels even with connected clients" in lab.log()
+    page.wait_for_timeout(3000)
+    page.screenshot(path=str(shots / "culled-tab-open.png"))
+    # The learner comes back and reopens the lesson (a reload, or from the file browser).
+    open_notebook(page, lab, LESSON)
+    panel = notebook(page)
+    stale = panel.locator(".jp-OutputArea-output", has_text=MODEL_NOT_FOUND)
+    stale.first.scroll_into_view_if_needed()
+    expect(stale.first).to_be_visible()
+    note = panel.locator(".jp-MarkdownCell blockquote").first
+    note.scroll_into_view_if_needed()
+    expect(note).to_contain_text(MODEL_NOT_FOUND)
+    assert "Restart Kernel and Run All" in " ".join((note.text_content() or "").split())
+    page.screenshot(path=str(shots / "culled-reopened.png"))
+    restart_and_run_all(page)
+    expect(stale).to_have_count(0)
+    quiz = panel.locator(".jp-CodeCell", has_text='show_quiz("00-start-here")').first
+    quiz.scroll_into_view_if_needed()
+    expect(quiz.locator(".dc-quiz").first).to_be_visible()
