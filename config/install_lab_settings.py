@@ -15,10 +15,12 @@ this Python's environment, `sys.prefix`).
   `~/.jupyter/custom/` (a server config file under PREFIX/etc/jupyter says both).
 - `kernel-culling.json` becomes part of the Jupyter Server config (`jupyter_server_config.json`,
   read by `jupyter lab` and by a hub's `jupyterhub-singleuser` alike): a kernel idle for 30
-  minutes is shut down, even with its notebook open, never while a cell runs. On a hub that frees
-  about 140 MiB per lesson a learner left open (docs/deploy.md, "Capacity"); the learner's code
-  and quiz progress are on disk, and each lesson's restart note says the fix (Restart Kernel and
-  Run All).
+  minutes with no notebook tab connected to it (closed, or the browser gone) is shut down, never
+  while a cell runs. On a hub that frees about 140 MiB per lesson a learner left (docs/deploy.md,
+  "Capacity"); reopened, the lesson's restart note says the fix (Restart Kernel and Run All), and
+  code and quiz progress are on disk. Kernels under an open tab are not culled: JupyterLab 4 then
+  leaves widgets that look alive but do nothing, with no message (seen in a browser test); the
+  Hub's idle culler stops a whole idle server instead.
 """
 
 from __future__ import annotations
