@@ -13,7 +13,7 @@ PORT   ?= 8888
 # the packages for JupyterLab are installed, not the test tools.
 EXTRAS := $(if $(wildcard tests),test,lab)
 
-.PHONY: lab test lint bench notebooks clean help
+.PHONY: lab test lint bench bench-hub notebooks clean help
 
 # JupyterHub's proxy for the real-Hub test (tests/hub/), installed from npm into node_modules/ (never
 # globally), at the versions package-lock.json pins. The learners' bundle has no package.json: no proxy.
@@ -23,6 +23,7 @@ help:
 	@echo "make lab   - open the course in JupyterLab (sets up $(VENV) when needed)"
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
 	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
+	@echo "make bench-hub - a class on one local JupyterHub (LEARNERS=30, MEM_LIMIT=512M for pressure)"
 	@echo "make notebooks - regenerate lessons/ and solutions/ from text/, then exercises/ from solutions/"
 
 $(STAMP): pyproject.toml
@@ -80,6 +81,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/quiz_latency.py
+
+# A class at once on a local JupyterHub (docs/deploy.md, "Capacity"): needs the Hub's proxy from npm,
+# as the Hub test does. Not part of `make bench` (it takes minutes and most of the machine).
+LEARNERS ?= 30
+bench-hub: $(STAMP) $(LAB_SETTINGS) $(HUB_PROXY)
+	$(BIN)/python benchmarks/hub_load.py --learners $(LEARNERS) $(if $(MEM_LIMIT),--mem-limit $(MEM_LIMIT))
 
 # The MyST Markdown files in text/ are the sources of the lessons and solutions (docs/editing-lessons.md);
 # the .ipynb learners open are generated from them, without outputs, and tests/test_text_sources.py
