@@ -372,11 +372,22 @@ def main() -> int:
         finally:
             sampler.stop.set()
             leftovers = hub.stop()
+            if args.mem_limit is not None:
+                remove_cgroups()
         print(f"machine after: {machine()}")
         status = report(outcomes, anchor, sampler, wall, args.mem_limit, others)
         if leftovers:
             print(f"the hub left processes running (killed by PID): {leftovers}")
     return status
+
+
+def remove_cgroups() -> None:
+    """Remove the (now empty) memory cgroups benchmarks/cgroup_spawn.py made for the servers."""
+    from benchmarks.cgroup_spawn import PREFIX, own_group
+
+    for group in own_group().glob(f"{PREFIX}*"):
+        with contextlib.suppress(OSError):  # a process still inside: left for the next run's owner
+            group.rmdir()
 
 
 def _machine_busy() -> float:
