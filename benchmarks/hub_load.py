@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import psutil  # noqa: E402
+import websocket  # noqa: E402
 
 from tests.hub.hub import PROXY, Hub, start_hub  # noqa: E402
 from tests.hub.learners import (  # noqa: E402
@@ -58,6 +59,8 @@ from tests.hub.learners import (  # noqa: E402
 from tests.hub.repo import course_repo  # noqa: E402
 
 MIB = 2**20
+# What a learner's step can fail with (HTTP errors are OSErrors): reported, the class goes on.
+FAILURES = (LearnerError, OSError, ValueError, websocket.WebSocketException)
 SAMPLE_S = 0.5
 CPU_WINDOW_S = 5.0
 CLASS_TIMEOUT_S = 1800.0
@@ -208,7 +211,7 @@ def one_learner(learner: Learner, repo: Path, start: threading.Barrier, delay: f
     outcome = Outcome(learner)
     try:
         join_class(learner, repo)
-    except (LearnerError, OSError) as error:
+    except FAILURES as error:
         outcome.errors.append(f"{learner.name}: joining the class failed: {error}")
     try:
         start.wait(timeout=CLASS_TIMEOUT_S)  # everyone is in: the minute starts
@@ -219,7 +222,7 @@ def one_learner(learner: Learner, repo: Path, start: threading.Barrier, delay: f
     time.sleep(delay)
     try:
         lesson(learner, outcome, mem_limit)
-    except (LearnerError, OSError) as error:
+    except FAILURES as error:
         outcome.errors.append(str(error))
     finally:
         learner.close()
