@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import _require_chromium
 from tests.browser.jlab import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     JupyterLab,
     copy_course,
     notebook,
@@ -71,20 +69,17 @@ def wait_until_culled(lab: JupyterLab) -> None:
 
 
 @pytest.mark.browser
-def test_a_culled_kernel_is_explained_by_the_restart_note(culling_lab: JupyterLab,
+def test_a_culled_kernel_is_explained_by_the_restart_note(browser: Browser, culling_lab: JupyterLab,
                                                           tmp_path: Path) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                             headless=True)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.set_default_timeout(60_000)
-            try:
-                culled_with_the_tab_open(page, culling_lab, tmp_path)
-            finally:
-                page.screenshot(path=str(tmp_path / "culled-last.png"))
-        finally:
-            browser.close()
+    # The worker's shared Chromium (a second sync Playwright session in one thread is refused).
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        culled_with_the_tab_open(page, culling_lab, tmp_path)
+    finally:
+        page.screenshot(path=str(tmp_path / "culled-last.png"))
+        context.close()
 
 
 def culled_with_the_tab_open(page: Page, lab: JupyterLab, shots: Path) -> None:
