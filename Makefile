@@ -13,7 +13,7 @@ PORT   ?= 8888
 # the packages for JupyterLab are installed, not the test tools.
 EXTRAS := $(if $(wildcard tests),test,lab)
 
-.PHONY: lab test lint bench notebooks update site clean help
+.PHONY: lab test lint bench bench-hub notebooks update site clean help
 
 # JupyterHub's proxy for the real-Hub test (tests/hub/), installed from npm into node_modules/ (never
 # globally), at the versions package-lock.json pins. The learners' bundle has no package.json: no proxy.
@@ -24,6 +24,7 @@ help:
 	@echo "make test  - run every test: unit, notebooks, browser (sets up $(VENV) when needed)"
 	@echo "make update - get the course's latest lessons and keep your own work (a git clone)"
 	@echo "make bench - speed measurements: grading vs nbgrader, quiz click-to-feedback latency"
+	@echo "make bench-hub - a class on one local JupyterHub (LEARNERS=30, MEM_LIMIT=512M for pressure)"
 	@echo "make notebooks - regenerate lessons/ and solutions/ from text/, then exercises/ from solutions/"
 	@echo "make site  - build the course website into site/ (docs/deploy.md, \"The course website\")"
 
@@ -40,7 +41,8 @@ $(STAMP): pyproject.toml
 # The course's JupyterLab settings (config/install_lab_settings.py says what each does: no news
 # pop-up, no widget state in saved notebooks, a readable line length), reinstalled when they change.
 # Binder's postBuild and the hub recipes in docs/deploy.md run the same script.
-$(LAB_SETTINGS): $(STAMP) config/install_lab_settings.py config/jupyterlab-overrides.json config/custom.css
+$(LAB_SETTINGS): $(STAMP) config/install_lab_settings.py config/jupyterlab-overrides.json config/custom.css \
+  config/kernel-culling.json
 	@$(BIN)/python config/install_lab_settings.py $(VENV) >/dev/null
 	@touch $@
 
@@ -90,6 +92,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/quiz_latency.py
+
+# A class at once on a local JupyterHub (docs/deploy.md, "Capacity"): needs the Hub's proxy from npm,
+# as the Hub test does. Not part of `make bench` (it takes minutes and most of the machine).
+LEARNERS ?= 30
+bench-hub: $(STAMP) $(LAB_SETTINGS) $(HUB_PROXY)
+	$(BIN)/python benchmarks/hub_load.py --learners $(LEARNERS) $(if $(MEM_LIMIT),--mem-limit $(MEM_LIMIT))
 
 # The MyST Markdown files in text/ are the sources of the lessons and solutions (docs/editing-lessons.md);
 # the .ipynb learners open are generated from them, without outputs, and tests/test_text_sources.py

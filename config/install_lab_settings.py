@@ -13,6 +13,14 @@ this Python's environment, `sys.prefix`).
   notebook's text (its settings schemas have none), so it uses JupyterLab's custom CSS mechanism:
   `LabApp.custom_css` on, and the stylesheet served from this environment instead of
   `~/.jupyter/custom/` (a server config file under PREFIX/etc/jupyter says both).
+- `kernel-culling.json` becomes part of the Jupyter Server config (`jupyter_server_config.json`,
+  read by `jupyter lab` and by a hub's `jupyterhub-singleuser` alike): a kernel idle for 30
+  minutes with no notebook tab connected to it (closed, or the browser gone) is shut down, never
+  while a cell runs. On a hub that frees about 140 MiB per lesson a learner left (docs/deploy.md,
+  "Capacity"); reopened, the lesson's restart note says the fix (Restart Kernel and Run All), and
+  code and quiz progress are on disk. Kernels under an open tab are not culled: JupyterLab 4 then
+  leaves widgets that look alive but do nothing, with no message (seen in a browser test); the
+  Hub's idle culler stops a whole idle server instead.
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ CUSTOM_CSS = Path("share", "jupyter", "defence-course", "custom", "custom.css")
 #: JupyterLab reads its own config file from every Jupyter config folder (a `.d` folder of
 #: JSON files is read for enabling server extensions only, not for settings).
 SERVER_CONFIG = Path("etc", "jupyter", "jupyter_lab_config.json")
+#: The Jupyter Server's own config file, read by every server (JupyterLab's and a hub's).
+CULLING_CONFIG = Path("etc", "jupyter", "jupyter_server_config.json")
 
 
 def server_config(prefix: Path) -> dict[str, object]:
@@ -49,15 +59,20 @@ def install(prefix: Path, source: Path = HERE) -> list[Path]:
         (prefix / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / name, prefix / target)
         written.append(prefix / target)
-    config_path = prefix / SERVER_CONFIG
-    config_path.parent.mkdir(parents=True, exist_ok=True)
-    # Merged into a config file already there (an admin's), never replacing it.
-    config = json.loads(config_path.read_text("utf-8")) if config_path.is_file() else {}
-    for section, values in server_config(prefix).items():
-        config.setdefault(section, {}).update(values)
-    config_path.write_text(json.dumps(config, indent=2) + "\n", "utf-8")
-    written.append(prefix / SERVER_CONFIG)
+    written.append(_merge_config(prefix / SERVER_CONFIG, server_config(prefix)))
+    culling = json.loads((source / "kernel-culling.json").read_text("utf-8"))
+    written.append(_merge_config(prefix / CULLING_CONFIG, culling))
     return written
+
+
+def _merge_config(path: Path, sections: dict[str, dict[str, object]]) -> Path:
+    """Merge `sections` into the config file at `path` (an admin's, if there), never replacing it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    for section, values in sections.items():
+        config.setdefault(section, {}).update(values)
+    path.write_text(json.dumps(config, indent=2) + "\n", "utf-8")
+    return path
 
 
 def main(argv: list[str]) -> int:

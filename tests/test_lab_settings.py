@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.install_lab_settings import CUSTOM_CSS, OVERRIDES, SERVER_CONFIG, install
+from config.install_lab_settings import CULLING_CONFIG, CUSTOM_CSS, OVERRIDES, SERVER_CONFIG, install
 
 REPO = Path(__file__).resolve().parents[1]
 SHARE = Path(sys.prefix, "share", "jupyter")
@@ -52,7 +52,8 @@ def test_jupyterlab_has_no_notebook_width_setting_so_custom_css_carries_it() -> 
 
 def test_install_puts_settings_stylesheet_and_lab_config_under_the_prefix(tmp_path: Path) -> None:
     written = install(tmp_path)
-    assert written == [tmp_path / OVERRIDES, tmp_path / CUSTOM_CSS, tmp_path / SERVER_CONFIG]
+    assert written == [tmp_path / OVERRIDES, tmp_path / CUSTOM_CSS, tmp_path / SERVER_CONFIG,
+                       tmp_path / CULLING_CONFIG]
     assert (tmp_path / OVERRIDES).read_bytes() == (REPO / "config" / "jupyterlab-overrides.json").read_bytes()
     config = json.loads((tmp_path / SERVER_CONFIG).read_text(encoding="utf-8"))
     assert config["LabApp"] == {"custom_css": True}

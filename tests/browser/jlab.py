@@ -109,8 +109,9 @@ def copy_course(dest: Path) -> Path:
     return dest
 
 
-def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
-    """Start JupyterLab on 127.0.0.1 over `root`, isolated from the user's own Jupyter state."""
+def start_jupyterlab(root: Path, home: Path, extra_args: tuple[str, ...] = ()) -> JupyterLab:
+    """Start JupyterLab on 127.0.0.1 over `root`, isolated from the user's own Jupyter state;
+    `extra_args` (e.g. `--MappingKernelManager.cull_idle_timeout=8`) override any config file."""
     port = free_port()
     token = secrets.token_hex(16)
     # The course's JupyterLab settings as config/ ships them (not the venv's copy, which may be
@@ -146,6 +147,7 @@ def start_jupyterlab(root: Path, home: Path) -> JupyterLab:
         "--LabApp.news_url=",
         "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         f"--LabApp.app_settings_dir={prefix / 'share' / 'jupyter' / 'lab' / 'settings'}",
+        *extra_args,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")

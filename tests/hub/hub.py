@@ -56,7 +56,20 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
+# Culling, as in every recipe in docs/deploy.md: idle kernels are shut down by each server's own
+# config (config/kernel-culling.json, installed into the venv by `make`), idle servers by the
+# Hub's idle culler, a Hub service with only the permissions it needs.
+c.JupyterHub.load_roles = [{{
+    "name": "idle-culler", "services": ["idle-culler"],
+    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+}}]
+c.JupyterHub.services = [{{
+    "name": "idle-culler",
+    "command": [{python!r}, "-m", "jupyterhub_idle_culler", "--timeout={server_idle_s}"],
+}}]
 """
+#: Servers idle this long are stopped by the Hub's culler (TLJH's default is 600 s).
+SERVER_IDLE_S = 3600
 
 
 class HubStartError(RuntimeError):
@@ -137,8 +150,9 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def write_config(root: Path) -> tuple[Path, str, int]:
-    """The hub's config file in `root`, with three fresh loopback ports; returns (file, password, port)."""
+def write_config(root: Path, extra: str = "") -> tuple[Path, str, int]:
+    """The hub's config file in `root`, with three fresh loopback ports, then `extra` config lines;
+    returns (file, password, port)."""
     (root / "homes").mkdir(parents=True)
     password = secrets.token_urlsafe(12)
     port = free_port()
@@ -148,15 +162,16 @@ def write_config(root: Path) -> tuple[Path, str, int]:
         proxy_pid=str(root / "proxy.pid"), state=root, cookie=str(root / "cookie_secret"),
         hub_pid=str(root / "hub.pid"), password=password, homes=str(root / "homes"),
         singleuser=str(Path(sys.executable).with_name("jupyterhub-singleuser")), args=args,
-    )
+        python=sys.executable, server_idle_s=SERVER_IDLE_S,
+    ) + extra
     config = root / "jupyterhub_config.py"
     config.write_text(text, encoding="utf-8")
     return config, password, port
 
 
-def start_hub(root: Path) -> Hub:
-    """Start JupyterHub with its config in `root`; return once /hub/api answers."""
-    config, password, port = write_config(root)
+def start_hub(root: Path, extra: str = "") -> Hub:
+    """Start JupyterHub with its config in `root` (plus `extra` lines); return once /hub/api answers."""
+    config, password, port = write_config(root, extra)
     with (root / "hub.log").open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyterhub", "-f", str(config)],

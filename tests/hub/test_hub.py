@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +27,6 @@ from defence_course.quiz.progress import ProgressStore
 from tests.browser.jlab import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    copy_course,
     error_outputs,
     notebook,
     run_command,
@@ -37,11 +35,12 @@ from tests.browser.jlab import (
 )
 from tests.browser.test_quiz_browser import Q1_RIGHT, Q1_WRONG
 from tests.hub.hub import PROXY, Hub, start_hub
+from tests.hub.learners import Learner, check_learner, plan_for
+from tests.hub.repo import COURSE, course_repo, git
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 log = logging.getLogger(__name__)
 
-COURSE = "canada-eu-defence-course"
 LESSON = "lessons/00-start-here.ipynb"
 LEARNERS = ("ana", "ben")
 # Where quiz progress lands in a learner's home on Linux (docs/deploy.md says the same).
@@ -60,22 +59,10 @@ def _require(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in `repo` as the course author (a fixed identity; no global config needed)."""
-    run = subprocess.run(["git", "-c", "user.name=Course author", "-c", "user.email=author@example.org",
-                          "-c", "init.defaultBranch=main", *args],
-                         cwd=repo, capture_output=True, text=True, check=True)
-    return run.stdout
-
-
 @pytest.fixture(scope="module")
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The instructor's course repository: the learner-facing files of this checkout, one commit."""
-    repo = copy_course(tmp_path_factory.mktemp("upstream") / COURSE)
-    git(repo, "init", "--quiet")
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", "The course as handed out")
-    return repo
+    return course_repo(tmp_path_factory.mktemp("upstream"))
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +262,36 @@ def two_learners(hub: Hub, pages: dict[str, Page], source_repo: Path, tmp_path: 
     # Quiz progress lives outside the course folder: the update left it alone.
     assert progress_of(hub, "ana") == ana
     shutil.rmtree(handed_in)
+
+
+def test_two_learners_at_once_through_the_kernel_api_lose_and_mix_nothing(hub: Hub,
+                                                                          source_repo: Path) -> None:
+    """The load benchmark's flow (benchmarks/hub_load.py) with two learners side by side: log in,
+    start, pull, Run All lesson 06, answer its quiz, save an argument and a note, export; then every
+    file in each home holds that learner's work and no one else's."""
+    names = ["learner-01", "learner-02"]
+    learners = [Learner(hub, name, i) for i, name in enumerate(names, start=1)]
+
+    def one(learner: Learner) -> list[str]:
+        try:
+            learner.log_in()
+            learner.start_server()
+            learner.pull(source_repo)
+            learner.open_lesson()
+            errors = learner.run_all()
+            if errors:
+                return errors
+            learner.answer(plan_for(learner.index))
+            learner.save_argument()
+            learner.export_progress()
+            learner.save_note()
+            return []
+        finally:
+            learner.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        errors = [e for found in pool.map(one, learners, timeout=900) for e in found]
+    assert errors == []
+    assert [p for learner in learners for p in check_learner(hub, learner, names)] == []
+    # The culling the recipes promise is on in the servers the Hub started (config/kernel-culling.json).
+    assert "Culling kernels with idle durations > 1800 seconds" in hub.log()
