@@ -25,7 +25,8 @@ def anchor() -> Anchor:
 
 
 def test_the_anchor_is_the_pbos_scenario_from_the_data(anchor: Anchor) -> None:
-    assert (anchor.start_year, anchor.start_share, anchor.end_year, anchor.end_share) == (2025, 2.0, 2035, 3.5)
+    shares = (anchor.start_year, anchor.start_share, anchor.end_year, anchor.end_share)
+    assert shares == (2025, 2.0, 2035, 3.5)
     assert anchor.end_spending == 159
     assert anchor.end_gdp == pytest.approx(159 / 0.035)
 
@@ -88,7 +89,8 @@ def test_the_explorer_redraws_with_its_assumptions_on_screen() -> None:
     controls = box.children[0].children
     report = box.children[2]
     assert isinstance(report, widgets.HTML)
-    assert "Assumptions" in report.value and "Not a forecast" in report.value
+    assert "Assumptions" in report.value
+    assert "Not a forecast" in report.value
     assert "C$159bn" in report.value
     before = report.value
     controls[0].value = 5.0
