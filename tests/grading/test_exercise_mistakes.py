@@ -73,6 +73,16 @@ partner_clubs = partnerships.merge(
     ("ex05-what-canada-joined", "q1", "first-nan-kept"): """
 step_days = steps["date"].diff().dt.days.tolist()
 """,
+    # ex06 (Canada's side) q2 summing every basis: the 6.6 bn inside the 81.8 bn is counted twice.
+    ("ex06-canadas-side", "q2", "part-added-to-whole"): """
+sums = budget.groupby("basis")["value"].sum()
+budget_by_basis = {"cash": float(sums["cash"] + sums["not stated"]), "accrual": float(sums["accrual"])}
+""",
+    # ex06 (Canada's side) q4 filtering on "tariffs" in the topic: Canada's counter-tariffs come too.
+    ("ex06-canadas-side", "q4", "counter-tariffs-kept"): """
+tariff_rows = timeline["topic"].str.contains("tariffs")
+us_tariff_steps = timeline.loc[tariff_rows, ["date", "rate_pct"]].sort_values("date")
+""",
     # ex06 q4 treating an empty cell (Germany 2025) as a figure below the threshold.
     ("ex06-a-new-alignment", "q4", "missing-is-below"): """
 def share_verdict(country, year, threshold):
