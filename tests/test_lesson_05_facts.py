@@ -331,7 +331,7 @@ CLAIMS: dict[str, tuple[str, Check]] = {
 }
 
 REQUIRED = ("[SECONDARY]", "unverified", "non-binding", "cannot settle the order", "*our deduction*",
-            "computed, not quoted", "exercises/ex05-what-canada-joined.ipynb", "`06-a-new-alignment.ipynb`",
+            "computed, not quoted", "exercises/ex05-what-canada-joined.ipynb", "`06-canadas-side.ipynb`",
             "## Key points", "## Instructor notes", "## Sources")
 # The order of Moldova's and Norway's partnerships is disputed: never state it.
 FORBIDDEN = (re.compile(r"(Moldova|Norway)('s)? (partnership )?(was|came|signed) (the )?first"),

@@ -83,21 +83,21 @@ budget_by_basis = {"cash": float(sums["cash"] + sums["not stated"]), "accrual": 
 tariff_rows = timeline["topic"].str.contains("tariffs")
 us_tariff_steps = timeline.loc[tariff_rows, ["date", "rate_pct"]].sort_values("date")
 """,
-    # ex06 q4 treating an empty cell (Germany 2025) as a figure below the threshold.
-    ("ex06-a-new-alignment", "q4", "missing-is-below"): """
+    # ex07 q4 treating an empty cell (Germany 2025) as a figure below the threshold.
+    ("ex07-a-new-alignment", "q4", "missing-is-below"): """
 def share_verdict(country, year, threshold):
     rows = allies.loc[(allies["country"] == country) & (allies["year"] == year), "pct_gdp"]
     if rows.empty:
         return "no figure"
     return "at or above" if rows.iloc[0] >= threshold else "below"
 """,
-    # ex06 q3 mixing the secondary and the unverified dollar totals (two price bases).
-    ("ex06-a-new-alignment", "q3", "mixed-price-bases"): """
+    # ex07 q3 mixing the secondary and the unverified dollar totals (two price bases).
+    ("ex07-a-new-alignment", "q3", "mixed-price-bases"): """
 usd = amounts[amounts["measure"] == "defence expenditure (USD)"].groupby("entity")["value"].sum()
 us_share_usd_2025 = usd["United States"] / usd["NATO total"] * 100
 """,
-    # ex06 q1 with the gap rounded before it is reported.
-    ("ex06-a-new-alignment", "q1", "rounded-gap"): """
+    # ex07 q1 with the gap rounded before it is reported.
+    ("ex07-a-new-alignment", "q1", "rounded-gap"): """
 gap_by_year = gap_by_year.round(1)
 """,
     # ex02 q6 read from nato_join_date, which is empty for most Allies.
