@@ -346,6 +346,44 @@ CLAIMS: dict[str, tuple[str, Check]] = {
 }
 
 
+# Numbers in the prose that are not a value of the lesson's data, each with why it may stand.
+EXPLAINED_NUMBERS: dict[str, str] = {
+    "1.5": "NATO's ancillary target (Hague Declaration), as in lessons 03-04",
+    "70": "the industrial strategy's goal (FACTS, claim 'goal')",
+    "100": "a share's whole, in '100 \u2212 75.9' and 'x 100'",
+    "4,543": "computed, claims 'two-gdps'", "4,500": "computed, claims 'two-gdps'",
+    "3.8": "computed, claims 'counting'", "0.19": "computed, claims 'counting'",
+    "24.1": "computed, claims 'rest'", "3.1": "computed, claims 'per-dollar'",
+    "170": "computed, claims 'accrual-sum'",
+    "280": "inside a quote checked against data/", "85": "inside a quote checked against data/",
+    "60": "minutes (header)", "45": "minutes (header, notes)", "15": "minutes (header, notes)",
+    "30": "minutes (notes)", "40": "minutes (notes)",
+    "1": "the two GDPs agree 'to within 1%' (claims 'two-gdps')",
+    "20": "'over 20 years' (claims 'modernisation')",
+}
+# Parts of the prose whose digits are not figures: fiscal years, dates, lesson numbers, references.
+NOT_FIGURES = re.compile(
+    r"\d{4}-\d{2}\b|\b\d{1,2}\s+(?:" + "|".join(
+        ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+         "October", "November", "December")) + r")\b|\b(?:lesson|Lesson|ex)\s?0\d\b|\b0\d ·"
+    r"|DND-2026-QP-\d+|section \d+\.\d+|\b(?:19|20)\d\d\b|30\u201340")
+
+
+def number_problems(text: str, d: Data) -> list[str]:
+    """Numbers in the prose that are neither a value of the data nor explained in EXPLAINED_NUMBERS."""
+    text = re.sub(r"<https?://[^>]+>|`[^`]*`", " ", text)
+    text = NOT_FIGURES.sub(" ", text)
+    allowed = set(EXPLAINED_NUMBERS)
+    for v in d.money["value"]:
+        allowed |= {f"{v:g}", f"{v:.1f}"}
+    allowed |= {f"{v:g}" for v in d.trade["share_pct"].dropna()}
+    allowed |= {f"{v:g}" for v in d.timeline["rate_pct"].dropna()}
+    allowed |= {f"{v:.2f}" for v in d.nato.loc[d.nato["country"] == "Canada", "pct_gdp"]}
+    found = re.findall(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\d])", text)
+    return sorted({f"number: {n} is not a data value nor explained"
+                   for n in (f.rstrip(",") for f in found) if n not in allowed})
+
+
 def date_problems(text: str, d: Data) -> list[str]:
     """Full dates in the prose that are neither a data date nor a facts.md constant."""
     known = d.known_dates()
@@ -372,6 +410,7 @@ def claim_problems(cells: list[str], d: Data) -> list[str]:
     flat = " ".join(text.split())
     problems = prose_claims.claim_problems(flat, CLAIMS, d, __name__)
     problems += date_problems(text, d)
+    problems += number_problems(text, d)
     problems += quote_problems(text)
     problems += [f"wording: {w!r} is missing" for w in REQUIRED if w not in flat]
     for sentence in re.split(r"(?<=[.!?])\s+", flat):
@@ -432,6 +471,9 @@ def test_lesson_prose_agrees_with_the_data_and_the_notes() -> None:
         ('"the additional amounts are not material"', '"the additional amounts are material"', "quote"),
         ('"increasingly open Arctic waters', '"increasingly open northern waters', "quote"),
         ("The course does not teach either as a result.", "Canada will buy Gripen.", "wording"),
+        ("1.01 in 2014, 1.20 in 2015, between 1.16 and 1.47", "about 1.0 in 2014, 1.2 in 2015, between 1.2"
+         " and 1.45", "number"),
+        ("on top.", "on top (about 12 billion more).", "number"),
         ("conclusion is an upper bound: *up to* the whole 2015\njump may be counting, and the data cannot"
          " say how much less.", "conclusion: the whole 2015 jump was counting.", "wording"),
     ],
