@@ -116,7 +116,7 @@ def _report(anchor: Anchor, table: pd.DataFrame) -> str:
     extra = table["extra_over_start_share_bn"].iloc[1:].mean()
     lines = [
         f"{anchor.start_year}: core defence C${first['core_bn']:.0f}bn "
-        f"({first['core_share']:.1f}% of C${first['gdp_bn']:.0f}bn GDP).",
+        f"({first['core_share']:.1f}% of C${first['gdp_bn']:,.0f}bn GDP).",
         f"{anchor.end_year}: core defence C${last['core_bn']:.0f}bn ({last['core_share']:.1f}% of GDP).",
         f"Average a year, {anchor.start_year + 1}-{anchor.end_year}, above keeping "
         f"{anchor.start_share:.1f}% of GDP: C${extra:.1f}bn.",
@@ -139,6 +139,7 @@ def _plot(table: pd.DataFrame) -> None:
     ax.set_title("What-if: Canada's path to NATO's 2035 pledge, C$ bn (nominal)")
     ax.set_xlabel("Year")
     ax.set_ylabel("C$ bn")
+    ax.set_ylim(0, float((table["core_bn"] + table["new_ancillary_bn"]).max()) * 1.25)  # room for the legend
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     display(fig)
@@ -152,7 +153,7 @@ def build_path_explorer(money: pd.DataFrame | None = None) -> widgets.Box:
                                  description="GDP growth %", readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})
     met = widgets.FloatSlider(value=DEFAULT_MET, min=0.0, max=100.0, step=10.0,
-                              description="1.5% already met %", readout_format=".0f",
+                              description="Part of 1.5% met (%)", readout_format=".0f",
                               continuous_update=False, style={"description_width": "initial"})
     report = widgets.HTML()
     chart = widgets.Output()
