@@ -787,7 +787,7 @@ SOLUTION = REPO / "solutions" / "ex04-did-the-pressure-work.ipynb"
 MODEL_ANSWER_CLAIMS: dict[str, tuple[str, Check]] = {
     "model-first-term": (r"from (\d+) in\s+2017, when Trump's first term began, to (\d+) in 2020",
                          _first_term),
-    "model-before-after": (r"already\s+risen to (\d+) in 2015, fell back to (\d+) in 2021", _before_after),
+    "model-2021": (r"the count fell\s+back to (\d+) in 2021", lambda m, d: iter([("count 2021", number(m[1]), d.count(2021))])),
     "model-war-rise": (r"from (\d+) in 2022 to (\d+) in\s+2024e", _war_rise),
     "model-2025": (r"\((\d+) of the figures in our data\)", _count_2025),
 }
@@ -808,5 +808,14 @@ def test_ex04_model_answer_agrees_with_the_data() -> None:
 
 def test_a_wrong_count_in_the_model_answer_is_reported() -> None:
     assert_wrong_text_is_reported(
-        solution_markdown(), "fell back to 6 in 2021", "fell back to 5 in 2021", "model-before-after",
+        solution_markdown(), "back to 6 in 2021", "back to 5 in 2021", "model-2021",
         lambda cells: model_answer_problems(cells, course_data()))
+
+
+def test_ex04_rubric_rewards_the_strong_evidence_not_2015() -> None:
+    """Issue 19, item 6: the rubric's AGAINST point rests on 2022-24, and refuses "began in 2015" alone."""
+    rubric = (REPO / "instructor" / "checks" / "ex04-did-the-pressure-work.yaml").read_text("utf-8")
+    against = rubric.split("evidence AGAINST", 1)[1].split("1 pt:", 1)[0]
+    assert "7 (2022) to 18" in against
+    assert "does NOT earn this point" in against
+    assert "4 already in 2015" not in rubric
