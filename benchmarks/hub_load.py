@@ -4,7 +4,7 @@ Run: `.venv/bin/python benchmarks/hub_load.py [--learners 30] [--mem-limit 512M]
 Needs what the Hub test needs: the proxy from npm (`npm ci`, which `make test` runs) and the venv.
 
 Each simulated learner (tests/hub/learners.py: HTTP and websocket, no browser) logs in with the
-Hub's form, starts their server, pulls the course with nbgitpuller, opens lesson 06, then, once
+Hub's form, starts their server, pulls the course with nbgitpuller, opens the capstone (lesson 07), then, once
 everyone is in, presses Run All at a random moment within `--spread` seconds (default 60),
 answers the lesson's quiz through the kernel, saves an argument card, exports their progress and
 saves their own note into the lesson. Reported: per learner the time to a finished Run All
@@ -307,7 +307,7 @@ def report(outcomes: list[Outcome], anchor: float, sampler: Sampler, wall: float
     print(f"learners: {len(outcomes)}; Run All finished by {len(runs)}; class took {wall:.0f} s")
     if runs:
         median = statistics.median(runs)
-        print(f"Run All (lesson 06), s: median {median:.1f}, p95 {percentile(runs, 0.95):.1f}, "
+        print(f"Run All (lesson 07), s: median {median:.1f}, p95 {percentile(runs, 0.95):.1f}, "
               f"max {max(runs):.1f}; one learner alone (anchor) {anchor:.1f}: "
               f"median/anchor {median / anchor:.1f}x")
         print(f"kernel CPU per Run All, s: median {statistics.median(cpu):.2f}, max {max(cpu):.2f}")

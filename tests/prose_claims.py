@@ -92,3 +92,25 @@ def wording_problems(text: str, rules: Wording) -> list[str]:
         problems += [f"{name}: missing {m!r}" for m in must if " ".join(m.split()).lower() not in flat]
         problems += [f"{name}: says {m!r}" for m in must_not if " ".join(m.split()).lower() in flat]
     return problems
+
+
+def quiz_ids_shown(notebook: Path, bank: str) -> list[str]:
+    """The question ids a lesson shows with show_quiz(bank, id), in order; each cell imports show_quiz."""
+    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells
+             if c.cell_type == "code" and "show_quiz(" in c.source]
+    assert all("from defence_course.quiz import show_quiz" in c for c in cells)
+    return [m[1] for c in cells for m in re.finditer(rf'show_quiz\("{bank}", "(\w+)"\)', c)]
+
+
+def repeated_prompts(
+    prompts: Iterable[str], earlier: Iterable[str], ratio: float = 0.6
+) -> list[tuple[str, str]]:
+    """Pairs of quiz prompts that ask the same question in other words (`ratio` of words in order)."""
+    import difflib
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", text.lower())
+
+    earlier = list(earlier)
+    return [(p, e) for p in prompts for e in earlier
+            if difflib.SequenceMatcher(None, words(p), words(e)).ratio() >= ratio]

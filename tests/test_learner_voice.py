@@ -106,7 +106,7 @@ def test_the_check_catches_an_unlinked_first_use() -> None:
 
 
 
-#: "Open `exercises/ex02-two-clubs.ipynb`" or "Next: lesson 06, `06-a-new-alignment.ipynb`": a
+#: "Open `exercises/ex02-two-clubs.ipynb`" or "Next: lesson 07, `07-a-new-alignment.ipynb`": a
 #: notebook named as code text where the learner is sent to it.
 UNLINKED = re.compile(r"(?:Open|Practise[^`\n]*|Next: lesson \d\d,) `[^`]+\.ipynb`")
 

@@ -33,17 +33,26 @@ ORDINAL = r"(\d+)(?:st|nd|rd|th)"
 # Source texts, word for word as facts.md gives them (section in brackets) or as the cited page
 # prints them. A quotation in the lesson must be a substring of one of these.
 SOURCES: dict[str, str] = {
-    "Trump, Feb 2024 rally, as DPA reports it (A News, 7 Jan 2025)":
+    "Trump, 4 Dec 2019 (facts.md §8.1: FT video)": "he's not paying 2% … It's Canada. They have money",
+    "Trump, Feb 2024 rally, as the wire services reported it (7 Jan 2025)":
         'he would "encourage" Russia "to do whatever the hell they want" to NATO countries that are'
         " not spending enough on defence",
-    "Trump, 7 Jan 2025 (facts.md §2; DPA via A News)":
+    "Trump, 7 Jan 2025 (facts.md §2, §7: AP, Reuters)":
         "They can all afford it, but they should be at 5% not 2% | I'm the one that got them to pay 2%",
     "Trump, ~20 Jun 2025 (facts.md §2, date [UNVERIFIED])":
         "I think they should do it. I don't think we should | NATO will have to deal with Spain. …"
         " And you know who else pays very little? A place called Canada.",
     "Trump, 24 Jun 2025 (facts.md §7: AP; Politico Europe)":
         "NATO was broke, and I said, 'You're going to have to pay' | Depends on your definition."
-        " There are numerous definitions of Article 5.",
+        " There are numerous definitions of Article 5. You know that, right? But I'm committed to being"
+        " their friends. | I stand with [Article Five], that's why I'm here",
+    "Rutte to AFET/SEDE, 26 Jan 2026 (facts.md §8.1: NATO transcript)":
+        "the 2% reached by all NATO countries now at the end of 2025 would never, ever, ever have"
+        " happened without Trump. Do you really think that Spain and Italy and Belgium and Canada would"
+        " have decided to move from 1.5 to 2%?",
+    "Hague Summit Declaration, para. 3, Ukraine (facts.md §8.1)":
+        "will include direct contributions towards Ukraine's defence and its defence industry when"
+        " calculating Allies' defence spending | take into account",
     "News report (news-article.txt)":
         "Canada and European nations like Germany and France invest heavily in military infrastructures",
     "Wales Summit Declaration (facts.md §2; lesson 03)":
@@ -56,9 +65,9 @@ SOURCES: dict[str, str] = {
         " infrastructure, defend our networks, ensure our civil preparedness and resilience, unleash"
         " innovation, and strengthen our defence industrial base | Allies agree to submit annual"
         " plans showing a credible, incremental path to reach this goal. | Allies commit",
-    "Hague review clause (facts.md §2.1) and Agence Europe":
-        "The trajectory and balance of spending under this plan will be reviewed in 2029 | in light"
-        " of the strategic environment and updated Capability Targets",
+    "Hague review clause, the Declaration's own sentence (facts.md §2.1, corrected)":
+        "The trajectory and balance of spending under this plan will be reviewed in 2029, in light"
+        " of the strategic environment and updated Capability Targets.",
     "Canada joins the pledge, PMO 25 Jun 2025 (facts.md §2)":
         "airports, ports, telecommunication, emergency preparedness…",
     "Spain (facts.md §2: The Diplomat in Spain)":
@@ -66,15 +75,17 @@ SOURCES: dict[str, str] = {
     "Carney, 9 Jun 2025 (facts.md §2)": "Our goal is to protect Canadians, not to satisfy NATO accountants",
     # Not quotations of a source: a row name of NATO's table and the lesson's own phrases in quotes.
     "The lesson's own terms": "NATO Europe and Canada | among other things | at the same time as |"
-        " because of | Trump was right | Trump was wrong | pressure caused it | what else changed",
+        " because of | Trump was right | Trump was wrong | pressure caused it | what else changed |"
+        " The rise began in 2015, before he took office | his doing alone | I stand with it |"
+        " without Trump",
 }
 SOURCE_TEXT = " | ".join(SOURCES.values()).lower()
 # Figures from outside data/, each with the page it comes from (not in facts.md: see the report).
 EXTERNAL_FIGURES = {
-    "GDP fell by 6.4% in the EU in 2020, Eurostat's first estimate\n(2 Feb 2021)":
-        "https://cde.news/gdp-down-by-0-7-in-the-euro-area-and-by-0-5-in-the-eu/",
-    "he returned on 20 January 2025":
-        "https://www.anews.com.tr/world/2025/01/07/trump-demands-that-nato-members-spend-5-of-gdp-on-defence",
+    # facts.md §8.1: the first estimate and its revision, from Eurostat (not a news copy).
+    "(−6.4% on 2 Feb 2021, −6.2% by March 2021, revised again since":
+        "https://ec.europa.eu/eurostat/databrowser/view/tec00115/default/table",
+    "he returned on 20 January 2025": "the inauguration date",
 }
 
 
@@ -179,6 +190,24 @@ def _exact_2025(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object
 def _first_term(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
     yield "count 2017", number(m[1]), d.count(2017)
     yield "count 2020", number(m[2]), d.count(2020)
+
+
+def _weak_2015(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """'The rise began in 2015' is weak evidence (facts.md §8.1): the counts and shares that show it."""
+    yield "counts 2014-2017", [int(m[i]) for i in range(1, 5)], [d.count(y) for y in range(2014, 2018)]
+    yield "Europe-and-Canada share 2014, 2015", {float(m[5])}, {
+        dp2(d.pct("NATO Europe and Canada", 2014)), dp2(d.pct("NATO Europe and Canada", 2015))}
+    yield "Europe-and-Canada share 2016", float(m[6]), dp2(d.pct("NATO Europe and Canada", 2016))
+    yield "Canada 2014 to 2015", (float(m[7]), float(m[8])), (dp2(d.pct("Canada", 2014)),
+                                                              dp2(d.pct("Canada", 2015)))
+
+
+def _on_the_line(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
+    """The eight laggards of 2024e whose 2025e landed on 2.00-2.01 (facts.md §8.1)."""
+    wide = d.wide()[[2024, 2025]].dropna()
+    line = wide[(wide[2024] < 2) & wide[2025].round(2).between(2.0, 2.01)]
+    yield "Allies on the line in 2025e", names(m[2]), set(line.index)
+    yield "how many on the line", number(m[1]), len(line)
 
 
 def _before_after(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
@@ -426,8 +455,13 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "exact-2025": (r"the (?:\[2025e\]\([^)]*\)|2025e) figures reported as exactly 2\.00 are counted",
                    _exact_2025),
     "first-term": (r"the count went from \*\*(\d+)\*\* in 2017 to \*\*(\d+)\*\* in 2020", _first_term),
-    "before-after": (r"\(\*\*(\d+)\*\* in 2015 and 2016\), and it fell back to\s+\*\*(\d+)\*\* in 2021",
-                     _before_after),
+    "before-after": (r"\(\*\*(\d+)\*\* in 2015 and 2016: one more Ally, gone again by\s+2017\), and it fell"
+                     r" back to\s+\*\*(\d+)\*\* in 2021", _before_after),
+    "weak-2015": (r"the count went (\d+), (\d+), (\d+), (\d+) from 2014 to 2017 \(one\s+Ally, and gone again"
+                  r" by 2017\), and the \"NATO Europe and Canada\" share hardly moved \((\d\.\d\d)% in 2014\s+and"
+                  r" 2015, (\d\.\d\d)% in 2016\)\. Part of Canada's own jump in 2015 \((\d\.\d\d)% to"
+                  r" (\d\.\d\d)%\)", _weak_2015),
+    "on-the-line": (r"(\w+) Allies, most of them far from Russia: ([\w ,\n]+)\.", _on_the_line),
     "war-rise": (r"from \*\*(\d+)\*\* in 2022 to \*\*(\d+)\*\* in 2024e", _war_rise),
     "count-2025": (r"2025e: \*\*(\d+)\*\* of the figures we have are at or above 2%", _count_2025),
     "bar-description": (r"(\d+) in 2014,\s+(\d+) in 2015 and 2016, (\d+) in 2017, (\d+) in 2018, (\d+)"
@@ -435,7 +469,6 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                         r" in 2024e and (\d+) in 2025e", _bar_description),
     "largest-rises": (r"was largest in (\d{4}) and (\d{4}), years when he was not in office",
                       _largest_rises),
-    "began": (r"the rise began in\s+(\d{4}), dipped in 2021", _began),
     "pandemic": (r"share jumped from (\d\.\d\d)% in 2019 to (\d\.\d\d)% in 2020 and fell back to"
                  r"\s+(\d\.\d\d)% in\s+2021", _pandemic),
     "risers": (r"\n([\w ,]+): mostly Allies on NATO's eastern flank", _risers),
@@ -445,7 +478,7 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "bottom-five": (r"Canada was in the bottom five", _bottom_five),
     "canada-2025": (rf"Canada's 2025e figure is \*\*(\d\.\d\d)%\*\*, {ORDINAL} \(tied with (\w+) and"
                     r" (\w+)\) of the (\d+) Allies with a reported 2025\s+figure", _canada_2025),
-    "missing-2025": (r"(\d+) Allies have no 2025 figure in our data", _missing_2025),
+    "missing-2025": (r"(\d+) Allies have no\s+2025 figure in our data", _missing_2025),
     "spain": (r"Spain, the other Ally named, was among the three\s+lowest in (\w+) of the (\w+) years"
               r" 2014\u20132023, and its 2025e figure is (\d\.\d\d)%", _spain),
     "gap-narrowed": (r"from (\d\.\d\d) points in 2014 to (\d\.\d\d) in 2024e", _gap_narrowed),
@@ -456,7 +489,6 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                           r" to (\d\.\d\d)% in 2024e and has no 2025 point\. The US line is at or above"
                           r" 3\.5%\s+only in ([\d, and]+)\.", _sides_description),
     "us-2025": (r"its own 2025e share is (\d\.\d\d)%", _us_2025),
-    "us-2025-key-point": (r"the US itself is below 3\.5% \((\d\.\d\d)% in 2025e\)", _us_2025),
     "usd": (r"US\s+spending at about USD (\d+)bn and Europe and Canada's at about USD (\d+)bn", _usd),
     "europe-rose": (r"their share rose from (\d\.\d\d)% to (\d\.\d\d)% \(2024e\)", _europe_rose),
     "germany": (r"Germany was at (\d\.\d\d)% in 2014 and first reached 2% in (\d{4})e \((\d\.\d\d)%,"
@@ -491,7 +523,18 @@ REQUIRED_PHRASES = (
     "at least 2.0", "correlation", "05-what-canada-joined.ipynb", "ex04-did-the-pressure-work.ipynb",
 )
 FORBIDDEN_PHRASES = ("at least 1.5%", "2032", "next level", "webjosh", "socialsecuritynewsbrief",
-                     "unpublished.ca", "scribd.com", "pages.dev", "askvity", "alpacavista")
+                     "unpublished.ca", "scribd.com", "pages.dev", "askvity", "alpacavista",
+                     # facts.md §8.1 (issue 19): the straw man, the 2029 sentence given to Agence
+                     # Europe, the weak argument used as evidence, and weak copies of sources.
+                     "leads by example", "Agence Europe", "the rise began in\n2015", "anews.",
+                     "am800", "euro-sd.com", "cde.news")
+# Each quotation that must appear whole (facts.md §8.1): the first part never without the rest.
+# Each: (words of the quotation, words that must be in the same quotation, words elsewhere).
+WHOLE_QUOTES = (
+    ("Depends on your definition", "committed to being their friends", "I stand with [Article Five]"),
+    ("reviewed in 2029", "in light of the strategic environment", "A review is not a deadline"),
+    ("never, ever, ever have happened without Trump", "Spain and Italy", "interested party"),
+)
 # Quotation marks around at least three words: a quotation, which must come from a source above.
 QUOTE = re.compile(r'"([^"]+?)"')
 
@@ -517,6 +560,13 @@ def claim_problems(cells: list[str], data: Data) -> list[str]:
     for phrase in FORBIDDEN_PHRASES:
         if phrase in text:
             problems.append(f"wording: {phrase!r} must not appear in this lesson")
+    flat = " ".join(text.split())
+    for first, same, elsewhere in WHOLE_QUOTES:
+        for quoted in (q for q in QUOTE.findall(flat) if first in q):
+            if same not in quoted:
+                problems.append(f"whole: {first!r} is quoted without {same!r}")
+        if first in flat and elsewhere not in flat:
+            problems.append(f"whole: {first!r} is quoted without {elsewhere!r} nearby")
     for cell in cells:
         if cell.count("$") >= 2:  # JupyterLab renders the text between two $ as LaTeX, even escaped
             problems.append(f"wording: two $ in one cell render as maths; write USD: {cell[:60]!r}")
@@ -551,12 +601,21 @@ def test_lesson_quotes_some_sources() -> None:
         ("shown as 2.00, stored as 1.996", "shown as 2.00, stored as 2.004", "poland-2018"),
         ("Germany's 2024e (stored 2.0037)", "Germany's 2024e (stored 1.9937)", "germany-stored"),
         ("from **3** in 2017 to **8** in 2020", "from **3** in 2017 to **9** in 2020", "first-term"),
-        ("fell back to\n  **6** in 2021", "fell back to\n  **5** in 2021", "before-after"),
+        ("it fell back to **6** in 2021", "it fell back to **5** in 2021", "before-after"),
+        ("went 3, 4, 4, 3 from 2014", "went 3, 4, 5, 6 from 2014", "weak-2015"),
+        ("(1.01% to 1.20%)", "(1.01% to 1.30%)", "weak-2015"),
+        ("Luxembourg, Belgium, Spain, Canada,", "Luxembourg, Belgium, Germany, Canada,", "on-the-line"),
+        # The old text (issue 19, items 4, 6, 7): each is caught.
+        ("the count dipped in\n2021", "the rise began in\n2015, dipped in 2021", "wording"),
+        ("| That the rise began before him", "| That the US leads by example on 5%", "wording"),
+        ("You know that, right? But I'm committed to\n  being their friends.", "", "whole"),
+        (", in light of the strategic environment and\nupdated Capability Targets.", '.', "whole"),
+        ('"I stand with [Article Five],', '"nothing,', "whole"),
+        ("(NATO's transcript; Euronews", "(Agence Europe; Euronews", "wording"),
         ("from **7** in 2022 to **18** in 2024e", "from **7** in 2022 to **19** in 2024e", "war-rise"),
         ("2025e: **20** of", "2025e: **31** of", "count-2025"),
         ("4 in 2018, 6 in 2019", "5 in 2018, 6 in 2019", "bar-description"),
         ("was largest in 2023 and 2024", "was largest in 2019 and 2020", "largest-rises"),
-        ("the rise began in\n2015", "the rise began in\n2017", "began"),
         ("to 1.69% in 2020", "to 1.96% in 2020", "pandemic"),
         ("Poland, Estonia, Latvia, Lithuania, Finland and Denmark: mostly",
          "Poland, Estonia, Latvia, Lithuania, Finland and Germany: mostly", "risers"),
@@ -564,7 +623,7 @@ def test_lesson_quotes_some_sources() -> None:
         ("with only Spain, Slovenia, Belgium and Luxembourg lower",
          "with only Slovenia, Belgium and Luxembourg lower", "canada-ranks"),
         ("12th (tied with Italy and Albania)", "13th (tied with Italy and Albania)", "canada-2025"),
-        ("12 Allies have no 2025 figure", "11 Allies have no 2025 figure", "missing-2025"),
+        ("12 Allies have no\n2025 figure", "11 Allies have no\n2025 figure", "missing-2025"),
         ("lowest in seven of the ten", "lowest in nine of the ten", "spain"),
         ("from 2.32 points in 2014", "from 2.31 points in 2014", "gap-narrowed"),
         ("only in 2014, 2015 and 2020.", "only in 2014 and 2015.", "sides-description"),
@@ -586,11 +645,11 @@ def test_lesson_quotes_some_sources() -> None:
         ("Canada ranked 27th of 31 in 2024e", "Canada ranked 25th of 31 in 2024e", "kp-canada"),
         ('"Our goal is to protect Canadians, not\nto satisfy NATO accountants"',
          '"Our goal is to protect Canadians, not\nto please NATO accountants"', "quote"),
-        ('"Depends on your definition.', '"It depends on your definition.', "quote"),
-        ('will be reviewed in 2029"', 'will be reviewed by 2029"', "quote"),
+        ('"Depends on your', '"It depends on your', "quote"),
+        ('reviewed in 2029, in light', 'reviewed by 2029, in light', "quote"),
         ("up to 1.5%", "at least 1.5%", "wording"),
         ("**[UNVERIFIED]**", "(unverified)", "wording"),
-        ("by 6.4% in the EU", "by 4.6% in the EU", "external"),
+        ("−6.4% on 2 Feb 2021", "−4.6% on 2 Feb 2021", "external"),
         # Two $ in one cell once rendered as LaTeX in JupyterLab, even written as \\$.
         ("about USD 845bn and Europe and Canada's at about USD 559bn",
          "about \\$845bn and Europe and Canada's at about \\$559bn", "wording"),
@@ -730,7 +789,7 @@ SOLUTION = REPO / "solutions" / "ex04-did-the-pressure-work.ipynb"
 MODEL_ANSWER_CLAIMS: dict[str, tuple[str, Check]] = {
     "model-first-term": (r"from (\d+) in\s+2017, when Trump's first term began, to (\d+) in 2020",
                          _first_term),
-    "model-before-after": (r"already\s+risen to (\d+) in 2015, fell back to (\d+) in 2021", _before_after),
+    "model-2021": (r"the count fell\s+back to (\d+) in 2021", lambda m, d: iter([("count 2021", number(m[1]), d.count(2021))])),
     "model-war-rise": (r"from (\d+) in 2022 to (\d+) in\s+2024e", _war_rise),
     "model-2025": (r"\((\d+) of the figures in our data\)", _count_2025),
 }
@@ -751,5 +810,14 @@ def test_ex04_model_answer_agrees_with_the_data() -> None:
 
 def test_a_wrong_count_in_the_model_answer_is_reported() -> None:
     assert_wrong_text_is_reported(
-        solution_markdown(), "fell back to 6 in 2021", "fell back to 5 in 2021", "model-before-after",
+        solution_markdown(), "back to 6 in 2021", "back to 5 in 2021", "model-2021",
         lambda cells: model_answer_problems(cells, course_data()))
+
+
+def test_ex04_rubric_rewards_the_strong_evidence_not_2015() -> None:
+    """Issue 19, item 6: the rubric's AGAINST point rests on 2022-24, and refuses "began in 2015" alone."""
+    rubric = (REPO / "instructor" / "checks" / "ex04-did-the-pressure-work.yaml").read_text("utf-8")
+    against = rubric.split("evidence AGAINST", 1)[1].split("1 pt:", 1)[0]
+    assert "7 (2022) to 18" in against
+    assert "does NOT earn this point" in against
+    assert "4 already in 2015" not in rubric

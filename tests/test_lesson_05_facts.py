@@ -45,6 +45,15 @@ FACTS: dict[str, tuple[object, str]] = {
     "borrowers": (19, "all 150 bln euros of loans are subscribed by 19 EU Member States"),
     "eight": (8, "concluded Security and Defence Partnerships with eight partner countries"),
     "founders": (12, "**1949 (founders, treaty signed 4 Apr 1949):**"),
+    # facts.md §7 and §8 (checked 2026-12-06): what settled Moldova/Norway, and what came after.
+    "norway_sdp": (pd.Timestamp("2024-05-28"), "Norway signed on 28 May 2024 in Brussels"),
+    "norway_dialogue": (pd.Timestamp("2021-03-25"), "predates its SDP (25 Mar 2021"),
+    "india_sdp": (pd.Timestamp("2026-01-27"), "signed on 27 Jan 2026 (Kallas"),
+    "sdp_announced": (pd.Timestamp("2026-03-09"), "On 9 Mar 2026 Kallas announced SDPs"),
+    "ep_action": (pd.Timestamp("2025-08-20"), "on 20 Aug 2025 over its legal basis"),
+    "uk_talks": (pd.Timestamp("2025-11-28"), "ended without agreement on 28 Nov 2025"),
+    "fee_admin": (2.5, "a €2.5m upfront administrative fee"),
+    "fee_participation": (7.5, "a €7.5m upfront annual participation fee"),
 }
 REQUESTERS = ("Belgium, Bulgaria, Czechia, Estonia, Greece, Spain, France, Croatia, Italy, Cyprus, "
               "Latvia, Lithuania, Hungary, Poland, Portugal, Romania, Slovakia, Finland")
@@ -54,6 +63,9 @@ ALLOCATION_VALUES = {"Poland": 43.7, "Romania": 16.7, "France": 16.2, "Hungary":
 
 # Every verbatim quote the lesson may use, exactly as facts.md gives it.
 APPROVED_QUOTES: tuple[str, ...] = (
+    "Canada was the first partner with whom the EU established an annual Security and Defence Dialogue",
+    "Norway, Moldova",
+    "more than five times",
     "non-binding political instruments that frame tailored dialogue and cooperation",
     "As of June 2025, the EU has concluded Security and Defence Partnerships with eight partner countries",
     "Countries with a SDP are granted access to common defence procurement under SAFE and their "
@@ -249,7 +261,7 @@ def _fact(*keys: str) -> Check:
     def check(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, object]]:
         del d
         for key, said in zip(keys, m.groups(), strict=True):
-            yield key, number(said), FACTS[key][0]
+            yield key, float(said) if "." in said else number(said), FACTS[key][0]
 
     return check
 
@@ -296,8 +308,9 @@ def _outside_nato(m: re.Match[str], d: Data) -> Iterator[tuple[str, object, obje
 
 CLAIMS: dict[str, tuple[str, Check]] = {
     "eight": (r"Security and Defence Partnerships with\s+(eight) partner countries", _eight),
-    "eeas-order": (r"in the EEAS's own order: ([^:]+?)\. Canada's is the eighth and the most recent, signed"
-                   r" on\s+(\d+ \w+ \d{4})", _eeas_order),
+    "eeas-order": (r"in the EEAS's own order: ([^:]+?)\. Canada's is the eighth, signed on\s+(\d+ \w+ \d{4}),"
+                   r" and was the most recent until India's", _eeas_order),
+    "as-of": (r"(eight) partner countries\"\. That count was true as of June 2025", _eight),
     "precision": (r"(\w+) by the day, (\w+) by the month, (\w+) by the year", _precision),
     "day-known": (r"only (\w+) rows have a day\. Our sources give Moldova's day \((\d+ \w+ \d{4}),",
                   _day_known),
@@ -316,12 +329,14 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "total-key-point": (r"partnership \((\d+ \w+ \d{4})\) to signature \((\d+ \w+ \d{4})\) took"
                         r" (\d+ days), for a fee of\s+EUR (\d+) million", _total_key_point),
     "safe-envelope": (r"Up to EUR (\d+) billion \(Article 6\)", _amount("EU SAFE instrument")),
-    "fee": (r"Canada pays a fee of EUR (\d+) million", _amount("Canada SAFE participation fee")),
+    "fee": (r"Canada pays EUR (\d+) million \(about 16 million Canadian dollars\) up front", _amount("Canada SAFE participation fee")),
+    "fee-parts": (r"a\s+EUR ([\d.]+) million administrative fee and a EUR ([\d.]+) million participation fee,"
+                  r" to be reassessed", _fact("fee_admin", "fee_participation")),
     "component-rule": (r"At least (\d+)% of the value of components.*?at most (\d+)% of the",
                        _fact("min_eu_share", "max_other_share")),
     "cap": (r"together at (\d+)% of the envelope, EUR (\d+) billion", _fact("cap_share", "cap_amount")),
     "poland-share": (r"Poland alone gets ([\d.]+)% of the envelope", _poland_share),
-    "remainder": (r"about EUR ([\d.]+) billion\. The Regulation", _remainder),
+    "remainder": (r"about EUR ([\d.]+) billion \(the published", _remainder),
     "top-three": (r"come to EUR ([\d.]+) billion,\s+([\d.]+)% of the envelope", _top_three),
     "bars": (r"Poland ([\d.]+), Romania ([\d.]+), France ([\d.]+), Hungary ([\d.]+), Italy ([\d.]+), and a"
              r" hatched bar of ([\d.]+) for the (\d+)\s+other member states", _bars),
@@ -332,14 +347,20 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "borrowers": (r"subscribed by (\d+) of them", _fact("borrowers")),
 }
 
-REQUIRED = ("[SECONDARY]", "unverified", "non-binding", "cannot settle the order", "*our deduction*",
-            "computed, not quoted", "exercises/ex05-what-canada-joined.ipynb", "`06-a-new-alignment.ipynb`",
+REQUIRED = ("[SECONDARY]", "unverified", "non-binding", "windows cannot settle the order",
+            "the published list settles it", "28 May 2024", "nine as of December 2026",
+            "it continues it", "to be reassessed", "not one voice",
+            "computed, not quoted", "exercises/ex05-what-canada-joined.ipynb", "`06-canadas-side.ipynb`",
             "## Key points", "## Sources")
-# The order of Moldova's and Norway's partnerships is disputed: never state it.
-FORBIDDEN = (re.compile(r"(Moldova|Norway)('s)? (partnership )?(was|came|signed) (the )?first"),
-             re.compile(r"first (country|partner) to sign"), re.compile(r"\b20th\b"))
+# Moldova's partnership came first (21 May 2024; Norway's 28 May 2024, facts.md §7 as corrected):
+# never the other way round, never "we cannot tell" now that a primary source settles it. And the
+# old errors of issue 19: the dialogue "added" by the SDP, a "defined" fee "several times" smaller.
+FORBIDDEN = (re.compile(r"Norway('s)? (partnership )?(was|came|signed) (the )?first"),
+             re.compile(r"first (country|partner) to sign"), re.compile(r"\b20th\b"),
+             re.compile(r"we cannot tell|honest answer"), re.compile(r"adds a standing framework and a yearly"),
+             re.compile(r"defined cost|several times"), re.compile(r"our deduction"))
 # A sentence may name the question ("whether Moldova's or Norway's came first") without answering it.
-OPEN_QUESTION = ("whether", "cannot", "disagree")
+OPEN_QUESTION = ("whether", "cannot settle", "disagree")
 
 
 def date_problems(text: str, d: Data) -> list[str]:
@@ -409,7 +430,8 @@ def test_lesson_prose_agrees_with_the_data_and_the_notes() -> None:
         ("with\neight partner countries", "with\nnine partner countries", "eight"),
         ("Moldova, Norway, South Korea, Japan, Albania,\nNorth Macedonia",
          "Norway, Moldova, South Korea, Japan, Albania,\nNorth Macedonia", "eeas-order"),
-        ("signed on\n23 June 2025.", "signed on\n24 June 2025.", "eeas-order"),
+        ("signed on\n23 June 2025, and", "signed on\n24 June 2025, and", "eeas-order"),
+        ("That count was true as of June 2025", "That count is true", "as-of"),
         ("Two by the day, two by the month, four by the year",
          "Two by the day, three by the month, three by the year", "precision"),
         ("Moldova's day (21 May 2024,", "Moldova's day (12 May 2024,", "day-known"),
@@ -427,7 +449,8 @@ def test_lesson_prose_agrees_with_the_data_and_the_notes() -> None:
         ("took 236 days:", "took 237 days:", "total"),
         ("took 236 days, for a", "took 235 days, for a", "total-key-point"),
         ("Up to EUR 150 billion (Article 6)", "Up to EUR 800 billion (Article 6)", "safe-envelope"),
-        ("a fee of EUR 10 million", "a fee of EUR 16 million", "fee"),
+        ("Canada pays EUR 10 million", "Canada pays EUR 16 million", "fee"),
+        ("EUR 7.5 million participation fee", "EUR 8.5 million participation fee", "fee-parts"),
         ("At least 65% of the value", "At least 60% of the value", "component-rule"),
         ("at most 35% of the", "at most 40% of the", "component-rule"),
         ("together at 60% of the envelope, EUR 90 billion", "together at 50% of the envelope, EUR 75 billion",
@@ -447,8 +470,13 @@ def test_lesson_prose_agrees_with_the_data_and_the_notes() -> None:
          '"non-binding legal instruments that frame tailored dialogue and\ncooperation"', "quote"),
         ('"the only\n  country outside of Europe with preferential access"',
          '"the only\n  country in the world with preferential access"', "quote"),
-        ("The honest answer", "Moldova's partnership was the first. The honest answer", "wording"),
-        ("*our\ndeduction*", "*a fact*", "wording"),
+        # The old text (issue 19, items 1, 2, 8): each is caught.
+        ("Moldova's partnership came first, a week", "Norway's partnership came first, a week", "wording"),
+        ("Windows tell you *that* you need", "The honest answer is \"we cannot tell\". Windows tell you *that* you need", "wording"),
+        ("adds a standing framework, around a yearly dialogue it continues,",
+         "adds a standing framework and a yearly dialogue", "wording"),
+        ("a known entry price", "a defined cost", "wording"),
+        ("The Commission later published all 19 allocations", "So it is our deduction", "wording"),
     ],
 )
 def test_a_wrong_fact_in_the_prose_is_reported(right: str, wrong: str, reported: str) -> None:

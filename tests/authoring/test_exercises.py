@@ -153,8 +153,8 @@ def test_untouched_exercise_checks_print_not_raise() -> None:
 
 
 def test_the_capstone_has_computed_indicators_and_a_rubric_graded_brief() -> None:
-    """ex06 (issue 10): computed indicators plus a written brief graded with a rubric."""
-    spec = load_spec(REPO / "instructor" / "checks" / "ex06-a-new-alignment.yaml")
+    """ex07 (issue 10): computed indicators plus a written brief graded with a rubric."""
+    spec = load_spec(REPO / "instructor" / "checks" / "ex07-a-new-alignment.yaml")
     manual = [q for q in spec.questions if q.kind == "manual"]
     computed = [q for q in spec.questions if q.kind != "manual"]
     assert len(manual) == 1

@@ -1,4 +1,4 @@
-"""Lesson 06's argument form as a learner uses it: type, save, show it again, survive a bad file.
+"""Lesson 07's argument form as a learner uses it: type, save, show it again, survive a bad file.
 
 Only the form's own cell is run (it imports what it needs), so the test stays quick; the whole
 lesson runs in real JupyterLab in test_lessons_browser.py.
@@ -15,8 +15,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.jlab import JupyterLab, error_outputs, notebook, open_notebook, wait_idle
 
-LESSON = "lessons/06-a-new-alignment.ipynb"
-SAVED_NAME = "06-a-new-alignment.json"
+LESSON = "lessons/07-a-new-alignment.ipynb"
+SAVED_NAME = "07-a-new-alignment.json"
 EVIDENCE = "Costa, 23 Jun 2025: NATO 'remains the cornerstone' (EU readout)"
 SHOTS = os.environ.get("DEFENCE_COURSE_SCREENSHOTS")  # a folder: keep screenshots to look at
 

@@ -195,6 +195,7 @@ EXPLORERS = (
     ("lessons/02-two-clubs.ipynb", ("year_explorer(clubs_in)", "country_explorer()"), True),
     ("lessons/04-did-the-pressure-work.ipynb", ('gap_explorer("Canada")',), False),
     ("lessons/05-what-canada-joined.ipynb", ("partnership_timeline()",), False),
+    ("lessons/06-canadas-side.ipynb", ("path_explorer()",), False),
 )
 # Controls of an explorer that run past the right edge of the output area (cut off or scrolled).
 OVERFLOW = """(box) => {

@@ -31,7 +31,8 @@ from defence_course.paths import DATA_ENV
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
-         "nato_revisions", "partnerships", "news_claims", "sdp_areas", "nato_vs_sdp"]
+         "nato_revisions", "partnerships", "news_claims", "sdp_areas", "nato_vs_sdp",
+         "canada_money", "canada_counting", "canada_us_timeline", "canada_trade"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -74,6 +75,22 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
         "area": STR, "named_by_eeas": BOOL, "named_by_norton_rose": BOOL, "source": STR,
     },
     "nato_vs_sdp": {"aspect": STR, "nato": STR, "sdp": STR, "source": STR},
+    "canada_money": {
+        "item": STR, "period": STR, "value": FLOAT, "unit": STR, "basis": STR, "published": DATE,
+        "publisher": STR, "source": STR, "reliability": STR, "note": STR,
+    },
+    "canada_counting": {
+        "item": STR, "counted_from": STR, "what_nato_allows": STR, "amount_known": BOOL,
+        "source": STR, "reliability": STR, "note": STR,
+    },
+    "canada_us_timeline": {
+        "date": DATE, "event": STR, "topic": STR, "rate_pct": FLOAT, "source": STR,
+        "reliability": STR, "note": STR,
+    },
+    "canada_trade": {
+        "year": INT, "partner": STR, "flow": STR, "share_pct": FLOAT, "source": STR,
+        "reliability": STR, "note": STR,
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""The structured-argument form of lesson 06: it saves atomically, reloads, and never loses text."""
+"""The structured-argument form of lesson 07: it saves atomically, reloads, and never loses text."""
 
 from __future__ import annotations
 

@@ -452,8 +452,8 @@ def test_manual_points_are_merged_on_rerun(tmp_path: Path) -> None:
 
 
 def test_capstone_brief_goes_to_manual_csv_with_its_rubric(tmp_path: Path) -> None:
-    """ex06: the computed part is graded at full marks; the written brief waits in manual.csv."""
-    name = "ex06-a-new-alignment"
+    """ex07: the computed part is graded at full marks; the written brief waits in manual.csv."""
+    name = "ex07-a-new-alignment"
     subs = tmp_path / "subs"
     subs.mkdir()
     shutil.copy(REPO / "solutions" / f"{name}.ipynb", subs / "kim.ipynb")

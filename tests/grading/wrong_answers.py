@@ -304,40 +304,51 @@ nato_partners = sorted(partner_clubs["partner"])
     ("ex05-what-canada-joined", "q6", "table-order"): """
 nato_partners = partner_clubs.loc[partner_clubs["nato_member"], "partner"].tolist()
 """,
-    # --- ex06 ---------------------------------------------------------------------------------
+    # --- ex06 (Canada's side) ------------------------------------------------------------------
+    # q2 summing every basis: the 6.6 bn inside the 81.8 bn is counted twice.
+    ("ex06-canadas-side", "q2", "part-added-to-whole"): """
+sums = budget.groupby("basis")["value"].sum()
+budget_by_basis = {"cash": float(sums["cash"] + sums["not stated"]), "accrual": float(sums["accrual"])}
+""",
+    # q4 filtering on "tariffs" in the topic: Canada's counter-tariffs come too.
+    ("ex06-canadas-side", "q4", "counter-tariffs-kept"): """
+tariff_rows = timeline["topic"].str.contains("tariffs")
+us_tariff_steps = timeline.loc[tariff_rows, ["date", "rate_pct"]].sort_values("date")
+""",
+    # --- ex07 ---------------------------------------------------------------------------------
     # "do not round"
-    ("ex06-a-new-alignment", "q1", "rounded-gap"): """
+    ("ex07-a-new-alignment", "q1", "rounded-gap"): """
 gap_by_year = gap_by_year.round(1)
 """,
     # "the United States' pct_gdp minus the aggregate's"
-    ("ex06-a-new-alignment", "q1", "reversed"): """
+    ("ex07-a-new-alignment", "q1", "reversed"): """
 gap_by_year = -gap_by_year
 """,
     # "only the years in which both have a figure"
-    ("ex06-a-new-alignment", "q1", "nan-year-kept"): """
+    ("ex07-a-new-alignment", "q1", "nan-year-kept"): """
 gap_by_year = pair["United States"] - pair["NATO Europe and Canada"]
 """,
     # "higher than": the United States itself counted.
-    ("ex06-a-new-alignment", "q2", "at-or-above"): """
+    ("ex07-a-new-alignment", "q2", "at-or-above"): """
 above_us_2024 = sorted(in_2024[in_2024 >= in_2024["United States"]].index)
 """,
     # "a sorted list"
-    ("ex06-a-new-alignment", "q2", "largest-first"): """
+    ("ex07-a-new-alignment", "q2", "largest-first"): """
 above_us_2024 = in_2024[in_2024 > in_2024["United States"]].sort_values(ascending=False).index.tolist()
 """,
     # "using only the secondary rows": two price bases mixed.
-    ("ex06-a-new-alignment", "q3", "mixed-price-bases"): """
+    ("ex07-a-new-alignment", "q3", "mixed-price-bases"): """
 usd = amounts[amounts["measure"] == "defence expenditure (USD)"].groupby("entity")["value"].sum()
 us_share_usd_2025 = usd["United States"] / usd["NATO total"] * 100
 """,
     # "using only the secondary rows": the unverified ones instead.
-    ("ex06-a-new-alignment", "q3", "unverified-rows"): """
+    ("ex07-a-new-alignment", "q3", "unverified-rows"): """
 usd = amounts[(amounts["measure"] == "defence expenditure (USD)")
               & (amounts["reliability"] == "unverified")].set_index("entity")["value"]
 us_share_usd_2025 = usd["United States"] / usd["NATO total"] * 100
 """,
     # "an empty cell ... is not a zero": Germany's empty 2025 cell read as below.
-    ("ex06-a-new-alignment", "q4", "missing-is-below"): """
+    ("ex07-a-new-alignment", "q4", "missing-is-below"): """
 def share_verdict(country, year, threshold):
     rows = allies.loc[(allies["country"] == country) & (allies["year"] == year), "pct_gdp"]
     if rows.empty:
@@ -345,7 +356,7 @@ def share_verdict(country, year, threshold):
     return "at or above" if rows.iloc[0] >= threshold else "below"
 """,
     # "at least threshold": a fixed 2%.
-    ("ex06-a-new-alignment", "q4", "threshold-ignored"): """
+    ("ex07-a-new-alignment", "q4", "threshold-ignored"): """
 def share_verdict(country, year, threshold):
     rows = allies.loc[(allies["country"] == country) & (allies["year"] == year), "pct_gdp"].dropna()
     if rows.empty:
@@ -353,7 +364,7 @@ def share_verdict(country, year, threshold):
     return "at or above" if rows.iloc[0] >= 2 else "below"
 """,
     # "a name that is not in the table": an unknown name raises.
-    ("ex06-a-new-alignment", "q4", "unknown-name-raises"): """
+    ("ex07-a-new-alignment", "q4", "unknown-name-raises"): """
 def share_verdict(country, year, threshold):
     value = allies.set_index(["country", "year"]).loc[(country, year), "pct_gdp"]
     if value != value:
@@ -361,7 +372,7 @@ def share_verdict(country, year, threshold):
     return "at or above" if value >= threshold else "below"
 """,
     # "unverified ones left out"
-    ("ex06-a-new-alignment", "q5", "unverified-kept"): """
+    ("ex07-a-new-alignment", "q5", "unverified-kept"): """
 tally = evidence["direction"].value_counts()
 """,
 }
@@ -380,7 +391,9 @@ GRADER_ISOLATED: tuple[tuple[str, str, str], ...] = (
     ("ex05-what-canada-joined", "q3", "earliest-only"),
     ("ex05-what-canada-joined", "q5", "inner-merge"),
     ("ex05-what-canada-joined", "q5", "nan-kept"),
-    ("ex06-a-new-alignment", "q1", "rounded-gap"),
-    ("ex06-a-new-alignment", "q3", "mixed-price-bases"),
-    ("ex06-a-new-alignment", "q4", "missing-is-below"),
+    ("ex06-canadas-side", "q2", "part-added-to-whole"),
+    ("ex06-canadas-side", "q4", "counter-tariffs-kept"),
+    ("ex07-a-new-alignment", "q1", "rounded-gap"),
+    ("ex07-a-new-alignment", "q3", "mixed-price-bases"),
+    ("ex07-a-new-alignment", "q4", "missing-is-below"),
 )

@@ -31,9 +31,9 @@ from defence_course.quiz.model import SingleChoice
 from tests.hub.hub import Hub
 
 COURSE = "canada-eu-defence-course"
-LESSON = "lessons/06-a-new-alignment.ipynb"
-BANK = "06-a-new-alignment"
-ARGUMENT = "06-a-new-alignment"
+LESSON = "lessons/07-a-new-alignment.ipynb"
+BANK = "07-a-new-alignment"
+ARGUMENT = "07-a-new-alignment"
 # Where each learner's own files land in their home on Linux (docs/deploy.md says the same).
 DATA = Path(".local/share/defence-course")
 PROGRESS = DATA / "progress.json"

@@ -278,7 +278,7 @@ def _starting_arguments(saved: SavedArguments | None, claims: tuple[str, ...]) -
     return arguments
 
 
-def build_argument(name: str = "06-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS, *,
+def build_argument(name: str = "07-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS, *,
                    folder: str | os.PathLike[str] | None = None) -> ArgumentView:
     """Build the form, filled from the learner's saved file when there is one."""
     store = ArgumentStore(name, folder)
@@ -295,7 +295,7 @@ def build_argument(name: str = "06-a-new-alignment", claims: tuple[str, ...] = D
     return view
 
 
-def argument_builder(name: str = "06-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
+def argument_builder(name: str = "07-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
     """Show the structured-argument form in a notebook (the one call a lesson makes)."""
     what = "Form: your argument, claim by claim"
     how = ("For each claim below (and one of your own), you write the evidence for it, the evidence "
