@@ -748,7 +748,8 @@ def test_quiz_count_2020_is_the_data() -> None:
 
 
 def test_quiz_rutte_is_weighed_as_an_interested_party() -> None:
-    assert bank().answer("q5", "As evidence from an interested party, to set beside the 2025e figures").correct
+    right = "As evidence from an interested party, to set beside the 2025e figures"
+    assert bank().answer("q5", right).correct
     assert bank().answer("q8", False).correct
 
 

@@ -21,7 +21,17 @@ from pathlib import Path
 
 from defence_course.quiz import load_quiz
 
-STOP = frozenset(["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "at", "as", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "what", "which", "who", "whom", "how", "many", "much", "does", "did", "do", "from", "into", "than", "then", "there", "their", "they", "them", "his", "her", "he", "she", "you", "your", "we", "our", "not", "no", "yes", "true", "false", "select", "all", "apply", "one", "two", "lesson", "looking", "back", "today", "each", "every", "most", "more", "would", "could", "should", "can", "may", "will", "shall", "about", "under", "over", "only", "also", "already", "between", "within", "after", "before", "same", "statement", "accurate", "say", "says", "said", "judge", "judging", "evidence", "right", "following"])
+STOP = frozenset([
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "at", "as", "is",
+    "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "what",
+    "which", "who", "whom", "how", "many", "much", "does", "did", "do", "from", "into", "than",
+    "then", "there", "their", "they", "them", "his", "her", "he", "she", "you", "your", "we", "our",
+    "not", "no", "yes", "true", "false", "select", "all", "apply", "one", "two", "lesson",
+    "looking", "back", "today", "each", "every", "most", "more", "would", "could", "should", "can",
+    "may", "will", "shall", "about", "under", "over", "only", "also", "already", "between",
+    "within", "after", "before", "same", "statement", "accurate", "say", "says", "said", "judge",
+    "judging", "evidence", "right", "following",
+])
 COSINE_LIMIT = 0.4
 SHARED_TERMS_LIMIT = 0.5
 RARE_NAME = 4  # a name used by at most this many prompts of the course is distinctive
