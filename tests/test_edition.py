@@ -1,4 +1,4 @@
-"""The course says when it was true (issue 19): the edition once where the course begins, a note per edition."""
+"""The course says when it was true (issue 19): the edition once where it begins, a note per edition."""
 
 from __future__ import annotations
 
