@@ -173,7 +173,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
         _crosstab,
     ),
     "totals": (
-        r"totals give (\d+) NATO Allies and (\d+) EU member states,\s+(\d+) countries in all",
+        r"totals give (\d+) NATO Allies and (\d+) EU member states \(as of December 2026\),\s+(\d+)"
+        r" countries in all",
         _totals,
     ),
     "four": (r"\n([A-Z][\w ,]+) are the four\.", _four_names),
@@ -208,7 +209,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
         r"\s+went from (\d+) to (\d+)",
         _since,
     ),
-    "members-row": (r"\| Members \(2025\) \| (\d+) Allies \| (\d+) member states \|", _members_row),
+    "members-row": (r"\| Members \(as of December 2026\) \| (\d+) Allies \| (\d+) member states \|",
+                    _members_row),
     "safe": (r"lends member states up to EUR (\d+) billion", _amount("EU SAFE instrument")),
     "rearm": (r"mobilise up to EUR (\d+) billion", _amount("ReArm Europe / Readiness 2030")),
     "fee": (r"participation fee of EUR (\d+) million", _amount("Canada SAFE participation fee")),

@@ -595,19 +595,14 @@ def test_quiz_canada_2024e_is_the_data_and_old_editions_are_wrong() -> None:
         assert not bank().answer("q4", d.revision("Canada", 2024, edition)).correct
 
 
-def test_quiz_revision_matches_are_the_data() -> None:
-    """q6 pairs each country and publication with its 2024 figure, read from nato_revisions."""
+def test_quiz_revision_figures_are_the_data() -> None:
+    """q6 quotes Canada's three 2024 figures from nato_revisions and picks the latest edition's."""
     d = course_data()
-    editions = {"NATO 2024 edition (June 2024)": JUNE_2024, "NATO 2025 edition (Aug 2025)": AUG_2025,
-                "Secretary General's Annual Report (April 2025)": APRIL_2025}
-    question = bank().question("q6")
-    answer = {}
-    for left in question.lefts():
-        country, edition = left.split(", ", 1)
-        value = d.revision(country, 2024, editions[edition])
-        assert not math.isnan(value), left
-        answer[left] = f"{value:.2f}"
-    assert bank().answer("q6", answer).score == 1.0
+    said = [d.revision("Canada", 2024, e) for e in (JUNE_2024, APRIL_2025, AUG_2025)]
+    assert [f"{v:.2f}" for v in said] == ["1.37", "1.45", "1.47"]
+    prompt = bank().question("q6").prompt
+    assert all(f"{v:.2f}%" in prompt for v in said)
+    assert bank().answer("q6", "The latest edition's figure, 1.47%, naming the edition it comes from").correct
     # Issue 9, item 11: the old ordering question could be answered by date alone; these cannot.
     assert d.revision("Poland", 2024, JUNE_2024) > d.revision("Poland", 2024, AUG_2025)
 
@@ -619,16 +614,20 @@ def test_quiz_canada_ranking_is_the_data() -> None:
     assert bank().answer("q11", sorted(items, key=lambda c: d.pct(c, 2024))).score == 1.0
 
 
-def test_quiz_sipri_statement_is_false_in_the_data() -> None:
-    diff = course_data().merged_2024()["diff"]
-    assert (diff < 0).any()
-    assert bank().answer("q7", False).correct
+def test_quiz_sipri_counts_are_the_data() -> None:
+    """SIPRI's own count (18, rounding first) and the strict rule's (17): Sweden's 1.998 (issue 19)."""
+    sipri = course_data().merged_2024()["milex_pct_gdp"]
+    assert ((sipri >= 2).sum(), (sipri.round(1) >= 2).sum()) == (17, 18)
+    assert round(sipri["Sweden"], 3) == 1.998
+    right = "SIPRI rounds first, so Sweden's 1.998 counts for it; the strict rule does not round"
+    assert bank().answer("q7", right).correct
 
 
 @pytest.mark.parametrize(
     ("question", "response"),
-    [("q2", ["Greece", "United Kingdom", "Poland"]), ("q4", 1.37), ("q7", True),
-     ("q8", "2032"), ("q9", True)],
+    [("q2", ["Greece", "United Kingdom", "Poland"]), ("q4", 1.37),
+     ("q7", "SIPRI and NATO define military spending differently"),
+     ("q8", "The majority of news pieces, whichever year they give"), ("q9", True)],
 )
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
     """The common mistakes the lesson warns about are not accepted by the bank."""

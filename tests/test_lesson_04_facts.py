@@ -83,7 +83,7 @@ SOURCE_TEXT = " | ".join(SOURCES.values()).lower()
 # Figures from outside data/, each with the page it comes from (not in facts.md: see the report).
 EXTERNAL_FIGURES = {
     # facts.md §8.1: the first estimate and its revision, from Eurostat (not a news copy).
-    "(−6.4% on 2 Feb 2021, −6.2% by March 2021, revised again since":
+    "(\u22126.4% on 2 Feb 2021, \u22126.2% by March 2021, revised again since":
         "https://ec.europa.eu/eurostat/databrowser/view/tec00115/default/table",
     "he returned on 20 January 2025": "the inauguration date",
 }
@@ -458,7 +458,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "before-after": (r"\(\*\*(\d+)\*\* in 2015 and 2016: one more Ally, gone again by\s+2017\), and it fell"
                      r" back to\s+\*\*(\d+)\*\* in 2021", _before_after),
     "weak-2015": (r"the count went (\d+), (\d+), (\d+), (\d+) from 2014 to 2017 \(one\s+Ally, and gone again"
-                  r" by 2017\), and the \"NATO Europe and Canada\" share hardly moved \((\d\.\d\d)% in 2014\s+and"
+                  r" by 2017\), and the \"NATO Europe and Canada\" share hardly moved"
+                  r" \((\d\.\d\d)% in 2014\s+and"
                   r" 2015, (\d\.\d\d)% in 2016\)\. Part of Canada's own jump in 2015 \((\d\.\d\d)% to"
                   r" (\d\.\d\d)%\)", _weak_2015),
     "on-the-line": (r"(\w+) Allies, most of them far from Russia: ([\w ,\n]+)\.", _on_the_line),
@@ -649,7 +650,7 @@ def test_lesson_quotes_some_sources() -> None:
         ('reviewed in 2029, in light', 'reviewed by 2029, in light', "quote"),
         ("up to 1.5%", "at least 1.5%", "wording"),
         ("**[UNVERIFIED]**", "(unverified)", "wording"),
-        ("−6.4% on 2 Feb 2021", "−4.6% on 2 Feb 2021", "external"),
+        ("\u22126.4% on 2 Feb 2021", "\u22124.6% on 2 Feb 2021", "external"),
         # Two $ in one cell once rendered as LaTeX in JupyterLab, even written as \\$.
         ("about USD 845bn and Europe and Canada's at about USD 559bn",
          "about \\$845bn and Europe and Canada's at about \\$559bn", "wording"),
@@ -748,9 +749,10 @@ def test_quiz_count_2020_is_the_data() -> None:
     assert not bank().answer("q2", d.count(2017)).correct
 
 
-def test_quiz_us_2025_statement_is_false_in_the_data() -> None:
-    assert course_data().pct("United States", 2025) < 3.5
-    assert bank().answer("q5", False).correct
+def test_quiz_rutte_is_weighed_as_an_interested_party() -> None:
+    right = "As evidence from an interested party, to set beside the 2025e figures"
+    assert bank().answer("q5", right).correct
+    assert bank().answer("q8", False).correct
 
 
 def test_quiz_first_years_at_2_are_the_data() -> None:
@@ -775,7 +777,7 @@ def test_quiz_straight_path_rise_is_the_data() -> None:
 @pytest.mark.parametrize(
     ("question", "response"),
     [("q1", ["\"NATO was broke, and I said, 'You're going to have to pay'\""]), ("q2", 18),
-     ("q5", True), ("q8", "Allies must have reached at least 3.5% of GDP for core defence"),
+     ("q5", "As proof, since NATO's head knows every Ally's budget decisions"), ("q8", True),
      ("q10", 1.49)],
 )
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
@@ -789,7 +791,8 @@ SOLUTION = REPO / "solutions" / "ex04-did-the-pressure-work.ipynb"
 MODEL_ANSWER_CLAIMS: dict[str, tuple[str, Check]] = {
     "model-first-term": (r"from (\d+) in\s+2017, when Trump's first term began, to (\d+) in 2020",
                          _first_term),
-    "model-2021": (r"the count fell\s+back to (\d+) in 2021", lambda m, d: iter([("count 2021", number(m[1]), d.count(2021))])),
+    "model-2021": (r"the count fell\s+back to (\d+) in 2021",
+                   lambda m, d: iter([("count 2021", number(m[1]), d.count(2021))])),
     "model-war-rise": (r"from (\d+) in 2022 to (\d+) in\s+2024e", _war_rise),
     "model-2025": (r"\((\d+) of the figures in our data\)", _count_2025),
 }

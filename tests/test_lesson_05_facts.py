@@ -329,7 +329,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "total-key-point": (r"partnership \((\d+ \w+ \d{4})\) to signature \((\d+ \w+ \d{4})\) took"
                         r" (\d+ days), for a fee of\s+EUR (\d+) million", _total_key_point),
     "safe-envelope": (r"Up to EUR (\d+) billion \(Article 6\)", _amount("EU SAFE instrument")),
-    "fee": (r"Canada pays EUR (\d+) million \(about 16 million Canadian dollars\) up front", _amount("Canada SAFE participation fee")),
+    "fee": (r"Canada pays EUR (\d+) million \(about 16 million Canadian dollars\) up front",
+            _amount("Canada SAFE participation fee")),
     "fee-parts": (r"a\s+EUR ([\d.]+) million administrative fee and a EUR ([\d.]+) million participation fee,"
                   r" to be reassessed", _fact("fee_admin", "fee_participation")),
     "component-rule": (r"At least (\d+)% of the value of components.*?at most (\d+)% of the",
@@ -357,7 +358,8 @@ REQUIRED = ("[SECONDARY]", "unverified", "non-binding", "windows cannot settle t
 # old errors of issue 19: the dialogue "added" by the SDP, a "defined" fee "several times" smaller.
 FORBIDDEN = (re.compile(r"Norway('s)? (partnership )?(was|came|signed) (the )?first"),
              re.compile(r"first (country|partner) to sign"), re.compile(r"\b20th\b"),
-             re.compile(r"we cannot tell|honest answer"), re.compile(r"adds a standing framework and a yearly"),
+             re.compile(r"we cannot tell|honest answer"),
+             re.compile(r"adds a standing framework and a yearly"),
              re.compile(r"defined cost|several times"), re.compile(r"our deduction"))
 # A sentence may name the question ("whether Moldova's or Norway's came first") without answering it.
 OPEN_QUESTION = ("whether", "cannot settle", "disagree")
@@ -472,7 +474,8 @@ def test_lesson_prose_agrees_with_the_data_and_the_notes() -> None:
          '"the only\n  country in the world with preferential access"', "quote"),
         # The old text (issue 19, items 1, 2, 8): each is caught.
         ("Moldova's partnership came first, a week", "Norway's partnership came first, a week", "wording"),
-        ("Windows tell you *that* you need", "The honest answer is \"we cannot tell\". Windows tell you *that* you need", "wording"),
+        ("Windows tell you *that* you need",
+         "The honest answer is \"we cannot tell\". Windows tell you *that* you need", "wording"),
         ("adds a standing framework, around a yearly dialogue it continues,",
          "adds a standing framework and a yearly dialogue", "wording"),
         ("a known entry price", "a defined cost", "wording"),
@@ -590,14 +593,15 @@ def test_quiz_answers_are_the_data() -> None:
     assert not bank().answer("q8", (signature - sdp).days + 1).correct
 
 
-def test_judging_evidence_questions_exist_and_the_moldova_one_refuses_an_order() -> None:
-    judging = [q for q in bank().questions if q.prompt.startswith("Judging the evidence")]
-    assert len(judging) >= 2
-    right = "Neither can be shown first: Moldova's day falls within Norway's month"
-    assert bank().answer("q2", right).correct
-    for wrong in ("Moldova's, because 21 May comes before the end of May",
-                  "Norway's, because its window starts on 1 May"):
+def test_judging_evidence_questions_exist_and_the_moldova_one_is_settled_by_a_primary_source() -> None:
+    judging = [q for q in bank().questions if q.skill == "judge"]
+    assert len(judging) >= 4
+    assert bank().answer("q2", "Norway's government, which dates its signing to 28 May 2024").correct
+    for wrong in ("Nothing can, so the order stays unknown",
+                  "The EPRS briefing, which lists Norway before Moldova"):
         assert not bank().answer("q2", wrong).correct
+    assert bank().answer("q4", "The dialogue is older; its 8th round was held in March 2024").correct
+    assert not bank().answer("q4", "The partnership of 23 June 2025 created the dialogue").correct
 
 
 def _prompt(text: str) -> list[str]:

@@ -563,7 +563,7 @@ def test_quiz_answers_are_the_data() -> None:
 
 def test_at_least_40_percent_of_questions_judge_evidence() -> None:
     questions = bank().questions
-    judging = [q for q in questions if q.prompt.startswith("Judging the evidence")]
+    judging = [q for q in questions if q.skill == "judge"]
     assert len(judging) / len(questions) >= 0.4
 
 

@@ -275,7 +275,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
                      r" SAFE agreement on\s+(\d+ \w+ \d{4})", _since_summit),
     "canada-rank": (r"\(in 2024e it was (\d+)th of (\d+) Allies with a figure\)", _canada_rank),
     "few-in-2014": (r"and only (\d+) Allies met 2% in\s+2014", _few_in_2014),
-    "canada-2025": (r"the reported estimate bears it out \((\d\.\d\d)%\s+for 2025e in NATO's August 2025 edition",
+    "canada-2025": (r"the reported estimate bears it out \((\d\.\d\d)%\s+for 2025e in NATO's August 2025"
+                    r" edition",
                     _canada_2025),
     "middle": (r"Germany and\s+France were at about 2% of GDP in 2024e, the middle of the table", _middle),
     "key-point-share": (r"about (\d+)% of the Allies' total in the 2025\s+figures reported \(about (\d+)%"
@@ -687,7 +688,7 @@ def bank() -> Quiz:
     return load_quiz(BANK_PATH)
 
 
-JUDGING_EVIDENCE = ("q4", "q5", "q7", "q9", "q11")
+JUDGING_EVIDENCE = ("q1", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11")
 
 
 def test_bank_has_all_six_types_sources_and_judging_questions() -> None:
@@ -745,15 +746,17 @@ def test_quiz_answers_are_the_data() -> None:
     assert quiz.answer("q2", order).score == 1.0
     assert quiz.answer("q3", round(d.gap(2024), 2)).correct
     assert not quiz.answer("q3", round(d.gap(2014), 2)).correct
-    assert quiz.answer("q6", d.pct("United States", 2025) >= 3.5).correct
-    m = d.membership
-    founders_in_eu = m[(m["nato_join_year"] == 1949) & m["eu_member"]]
-    assert quiz.answer("q8", len(founders_in_eu)).correct
+    assert quiz.answer("q1", "What Canada added to its count, such as the Coast Guard").correct
+    assert quiz.answer("q8", "It gives a June 2025 count without its date; India's came in 2026").correct
+    assert quiz.answer("q10", "Give the range and who reported each figure").correct
+    assert quiz.answer("q11", False).correct
     assert dp2(d.sipri_pct("CAN", 2024)) == 1.31
     assert dp2(d.pct("Canada", 2024)) == 1.47
 
 
-@pytest.mark.parametrize(("question", "response"), [("q3", 2.32), ("q6", True), ("q8", 10), ("q8", 8)])
+@pytest.mark.parametrize(("question", "response"), [
+    ("q3", 2.32), ("q1", "Nothing, since a NATO figure is final once published"),
+    ("q10", 'Say it was "several times" Canada\'s fee'), ("q11", True)])
 def test_quiz_traps_are_marked_wrong(question: str, response: object) -> None:
     assert not bank().answer(question, response).correct
 

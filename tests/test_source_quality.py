@@ -62,6 +62,11 @@ def test_the_deny_list_names_the_reviewed_domains_with_reasons() -> None:
     for name in ("webjosh.com", "socialsecuritynewsbrief.com", "unpublished.ca", "scribd.com",
                  "pages.dev", "askvity.info"):
         assert domains[name], name
+    # Issue 19, item 11: the weak copies the fact-check of December 2026 found.
+    for name in ("anews.com.tr", "campaignwatch.org", "pledgetimes.com", "am800cklw.com",
+                 "devdiscourse.com", "eubusiness.com", "factually.co", "cde.news", "euro-sd.com"):
+        assert domains[name], name
+        assert is_denied(f"https://www.{name}/x", domains) == name
     assert is_denied("https://nato.int.example.org/x", domains) is None
     assert is_denied("https://notwebjosh.com/x", domains) is None
 

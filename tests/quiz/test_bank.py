@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from defence_course.data import list_datasets
@@ -15,13 +17,16 @@ from defence_course.quiz.banks import (
     load_quiz,
     plain_key_problems,
 )
+from defence_course.quiz.build import SKILLS
 from defence_course.quiz.keys import decode_key, encode_key
 from defence_course.quiz.model import (
     QUESTION_TYPES,
+    Question,
     QuizFormatError,
     QuizNotFoundError,
     QuizResponseError,
 )
+from tests.quiz.repeats import asked_in, repeats
 
 REPO = Path(__file__).resolve().parents[2]
 BANKS = REPO / "lessons" / "quizzes"
@@ -435,3 +440,106 @@ def test_two_right_options_read_both_not_all_2() -> None:
     three = MultipleSelect(id="q", prompt="Pick", explanation="", source=None, options=(
         Option("a", True), Option("b", True), Option("c", True)))
     assert three.grade(["a", "b", "c"]).headline == "All 3 right options, and nothing else."
+
+
+# --------------------------------------------------------------------------- repeats in other words
+
+OLD_BANKS = Path(__file__).parent / "data" / "banks-before-2026-12"
+
+
+def test_no_question_repeats_another_bank_in_other_words() -> None:
+    """Issue 19: a question may not ask again, in other words, what another lesson asked."""
+    asked = [a for path in bank_paths(BANKS) for a in asked_in(path)]
+    assert len(asked) >= 60
+    assert repeats(asked) == []
+
+
+def test_the_paraphrase_check_catches_the_five_repeats_of_the_old_banks() -> None:
+    """The check can fail: the banks before December 2026 repeated five questions in lesson 06."""
+    asked = [a for path in bank_paths(OLD_BANKS) for a in asked_in(path)]
+    found = repeats(asked)
+    pairs = {tuple(sorted(re.findall(r"(\d\d)-[\w-]+ (q\d+)", f))) for f in found}
+    assert pairs == {
+        (("02", "q4"), ("06", "q8")), (("04", "q5"), ("06", "q6")), (("04", "q8"), ("06", "q10")),
+        (("05", "q2"), ("06", "q11")), (("02", "q3"), ("06", "q1")),
+    }, found
+    assert any("both ask about Moldova and Norway" in f for f in found)
+    assert any("the same answer (False)" in f for f in found)
+
+
+# --------------------------------------------------------------------------- skills and give-aways
+
+LESSONS = REPO / "lessons"
+CONTENT_BANKS = [p for p in bank_paths(BANKS) if not p.stem.startswith("00-")]
+LENGTH_RATIO = 1.6  # a right option this many times longer than the longest wrong one gives it away
+
+
+def test_every_committed_question_has_a_skill_tag() -> None:
+    untagged = [f"{p.stem} {q.id}" for p in bank_paths(BANKS) for q in load_quiz(p).questions
+                if q.skill not in SKILLS]
+    assert untagged == []
+
+
+@pytest.mark.parametrize("path", CONTENT_BANKS, ids=lambda p: p.stem)
+def test_at_least_40_percent_of_a_content_lesson_judges_evidence(path: Path) -> None:
+    """Issue 19: which source settles a claim, what a figure can show, what an interest does to it."""
+    skills = [q.skill for q in load_quiz(path).questions]
+    assert skills.count("judge") / len(skills) >= 0.4, skills
+
+
+def test_a_bad_skill_tag_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, PLAIN.replace('unit: "year"', 'unit: "year"\n    skill: guess', 1))
+    with pytest.raises(QuizFormatError, match="unknown skill 'guess'; use one of: recall") as info:
+        load_quiz(path)
+    assert info.value.field == "skill"
+    assert load_quiz(write(tmp_path, PLAIN.replace('unit: "year"', 'unit: "year"\n    skill: judge', 1),
+                           "ok.yaml")).question("num").skill == "judge"
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"[*_`>]", "", text).lower().split()).rstrip(".")
+
+
+def give_aways(question: Question, before: str) -> list[str]:
+    """Mechanical give-aways: the right option far longer than the others, or an option's words
+    printed in the lesson cells just before the quiz (the answer, or a distractor refuted there)."""
+    options = getattr(question, "options", ())
+    right = [o.text for o in options if o.correct]
+    wrong = [o.text for o in options if not o.correct]
+    found = []
+    if len(right) == 1 and wrong and len(right[0]) > LENGTH_RATIO * max(len(w) for w in wrong):
+        found.append(f"{question.id}: the right option is much longer than every other")
+    for text in (o.text for o in options):
+        quotation = text.startswith(('"', "'"))  # a quote to judge, not an answer to find
+        if len(text.split()) >= 5 and not quotation and _flat(text) in _flat(before):
+            found.append(f"{question.id}: {text!r} is printed in the cells before the quiz")
+    return found
+
+
+def lesson_give_aways(notebook: Path) -> list[str]:
+    """Every give-away in one lesson: each quiz cell against the markdown since the previous one."""
+    cells, found, before = nbformat.read(notebook, as_version=4).cells, [], ""
+    for cell in cells:
+        shown = re.search(r'show_quiz\("([\w-]+)", "(\w+)"\)', cell.source)
+        if cell.cell_type == "markdown":
+            before += "\n" + cell.source
+        elif shown:
+            found += give_aways(load_quiz(BANKS / f"{shown[1]}.yaml").question(shown[2]), before)
+            before = ""
+    return found
+
+
+@pytest.mark.parametrize("notebook", sorted(LESSONS.glob("0[1-9]-*.ipynb")), ids=lambda p: p.stem)
+def test_no_quiz_gives_its_answer_away(notebook: Path) -> None:
+    assert lesson_give_aways(notebook) == []
+
+
+def test_the_give_away_check_can_fail() -> None:
+    """The old 06 q1 (right option three times longer) and an option printed just above are caught."""
+    old = load_quiz(OLD_BANKS / "06-a-new-alignment.yaml").question("q1")
+    assert any("much longer" in g for g in give_aways(old, ""))
+    q8 = load_quiz(OLD_BANKS / "04-did-the-pressure-work.yaml").question("q8")
+    above = ('In the Declaration\'s own words: "The trajectory and balance of spending under the plan'
+             ' will be reviewed".')
+    assert any("printed in the cells" in g for g in give_aways(q8, above))
+    assert give_aways(q8, "Nothing relevant here.") == []

@@ -37,7 +37,10 @@ def _source(ctx: Ctx, node: Mapping[str, Any]) -> Source:
     return Source(title, url)
 
 
-_COMMON = ("id", "type", "prompt", "explanation", "source", "shuffle")
+_COMMON = ("id", "type", "prompt", "explanation", "source", "shuffle", "skill")
+SKILLS = ("recall", "compute", "judge")
+"""What a question asks the learner to do: remember a fact, work a number out of the data, or weigh
+evidence (which source settles a claim, what a figure can show, what an actor's interest does)."""
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "single": ("options",),
     "multiple": ("options",),
@@ -198,6 +201,16 @@ BUILDERS: dict[str, Builder] = {
 """One builder per authoring type (the keys of _TYPE_FIELDS)."""
 
 
+def _skill(ctx: Ctx, node: Mapping[str, Any]) -> str:
+    """The optional `skill` tag, one of SKILLS; a typo is an error, not a silent untagged question."""
+    value = node.get("skill")
+    if value is None:
+        return ""
+    if value not in SKILLS:
+        raise ctx.fail(f"unknown skill {value!r}; use one of: {', '.join(SKILLS)}", "skill", node)
+    return str(value)
+
+
 def question_from_plain(ctx: Ctx, node: Any, bank_seed: str, bank_shuffle: bool) -> Question:
     """Validate one plain question mapping and build its model object."""
     if not is_map(node):
@@ -219,5 +232,6 @@ def question_from_plain(ctx: Ctx, node: Any, bank_seed: str, bank_shuffle: bool)
         "source": _source(ctx, node),
         "shuffle": ctx.flag(node, "shuffle", bank_shuffle),
         "seed": f"{bank_seed}/{qid}",
+        "skill": _skill(ctx, node),
     }
     return BUILDERS[kind](ctx, node, common)

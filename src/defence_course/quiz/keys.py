@@ -15,7 +15,7 @@ KEY_PREFIX = "dc1:"
 _KEY_SALT = b"defence-course quiz key v1"
 
 # Fields that may stay readable in a committed (encoded) question; all else goes into `key`.
-PUBLIC_FIELDS = ("id", "type", "prompt", "unit", "shuffle")
+PUBLIC_FIELDS = ("id", "type", "prompt", "unit", "shuffle", "skill")
 # Fields whose presence in a committed bank means an answer key is readable.
 SECRET_FIELDS = (
     "correct", "answer", "answers", "tolerance", "range", "pairs", "feedback",

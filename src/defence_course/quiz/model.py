@@ -160,6 +160,8 @@ class Question:
     seed: str = ""
     code: str = ""
     """A code block shown under the prompt, in monospace (jupyterquiz's `code`)."""
+    skill: str = ""
+    """recall, compute or judge (empty for untagged banks, e.g. jupyterquiz imports)."""
 
     def grade(self, response: Any) -> Feedback:  # pragma: no cover - abstract
         raise NotImplementedError
