@@ -66,13 +66,20 @@ def linked_at(text: str, at: int) -> bool:
                for a, b in [m.span()])
 
 
+def front_matter_end(text: str) -> int:
+    """Where the front matter ends: its questions and objectives are the first prose a learner
+    reads (the builder shows them under the title), each a YAML string in double quotes."""
+    return text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
+
+
 def first_uses(text: str) -> dict[str, int]:
     """Each glossary term the lesson uses, and where it first does."""
     found = {}
+    body = front_matter_end(text)
     for term, pattern in TERMS.items():
         for start, stop in prose_spans(text):
             hits = [m for m in re.finditer(pattern, text[start:stop])
-                    if not in_quotation(text, start + m.start())]
+                    if start < body or not in_quotation(text, start + m.start())]
             if hits:
                 found[term] = start + hits[0].start()
                 break

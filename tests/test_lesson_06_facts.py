@@ -72,7 +72,7 @@ QUOTES: dict[str, str] = {
 }
 
 REQUIRED = ("[SECONDARY]", "[UNVERIFIED]", "upper bound", "exercises/ex06-canadas-side.ipynb",
-            "`07-a-new-alignment.ipynb`", "## Key points", "## Instructor notes", "## Sources",
+            "`07-a-new-alignment.ipynb`", "## Key points", "## Sources",
             "the data show *when* the share rose, not *why*")
 # Things the sources do not support, which the lesson must never state as results.
 FORBIDDEN = (
@@ -356,8 +356,7 @@ EXPLAINED_NUMBERS: dict[str, str] = {
     "24.1": "computed, claims 'rest'", "3.1": "computed, claims 'per-dollar'",
     "170": "computed, claims 'accrual-sum'",
     "280": "inside a quote checked against data/", "85": "inside a quote checked against data/",
-    "60": "minutes (header)", "45": "minutes (header, notes)", "15": "minutes (header, notes)",
-    "30": "minutes (notes)", "40": "minutes (notes)",
+    "60": "minutes (header)", "45": "minutes (header)", "15": "minutes (header)",
     "1": "the two GDPs agree 'to within 1%' (claims 'two-gdps')",
     "20": "'over 20 years' (claims 'modernisation')",
 }
@@ -371,7 +370,7 @@ NOT_FIGURES = re.compile(
 
 def number_problems(text: str, d: Data) -> list[str]:
     """Numbers in the prose that are neither a value of the data nor explained in EXPLAINED_NUMBERS."""
-    text = re.sub(r"<https?://[^>]+>|`[^`]*`", " ", text)
+    text = re.sub(r"<https?://[^>]+>|`[^`]*`|\]\([^)]*\)", " ", text)
     text = NOT_FIGURES.sub(" ", text)
     allowed = set(EXPLAINED_NUMBERS)
     for v in d.money["value"]:
@@ -573,10 +572,11 @@ def test_the_evidence_questions_refuse_the_tempting_answers() -> None:
     assert not bank().answer("q4", "The whole rise was counting").correct
     decided = ['A Defence Industrial Strategy built on "Build-Partner-Buy"',
                "A goal of awarding 70% of defence acquisitions to Canadian firms",
-               "A new Defence Investment Agency"]
+               "An agency named the Defence Investment Agency"]
     assert bank().answer("q5", decided).correct
     assert not bank().answer("q5", [*decided, "Canada has cancelled its F-35 purchase"]).correct
-    assert not bank().answer("q2", "Together they make 111.8 billion for defence").correct
+    assert not bank().answer(
+        "q2", "Together they make 111.8 billion for defence over the five years of the budget").correct
 
 
 def test_no_question_repeats_an_earlier_lessons() -> None:
