@@ -101,7 +101,7 @@ def test_a_self_study_clone_takes_the_update_with_one_command(course: Path, tmp_
     assert done.returncode == 0, done.stderr
     assert "your work is kept" in done.stdout
     merged = nbformat.read(learner / LESSON, as_version=4)
-    assert any(c.source == note_text() for c in merged.cells), "the update reached the learner"
+    assert any(c.source == note_text(REPO) for c in merged.cells), "the update reached the learner"
     kept = next(c for c in merged.cells if c.cell_type == "code")
     assert kept.outputs[0]["text"] == "my run\n", "the learner's run is kept"
     assert git(learner, "status", "--porcelain") == ""

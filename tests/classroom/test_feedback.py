@@ -20,11 +20,13 @@ from tests.classroom.test_flow import DUE, DUE_TS, EXERCISE, LIMITS, REPO, _answ
 HOSTILE = "<script>alert('x')</script> & they are neutral."
 
 
-def _wrong_q3(nb: dict) -> dict:
-    """q3's public checks pass (a list of 4) and its hidden check fails."""
+def _wrong_q6(nb: dict) -> dict:
+    """q6's public checks pass (1948, 1949, 2004) and its hidden checks (2023, 2024) fail."""
     for cell in nb["cells"]:
-        if "eu_not_nato =" in "".join(cell["source"]):
-            cell["source"] = 'eu_not_nato = ["Austria", "Cyprus", "Ireland", "Sweden"]'
+        if "def members_by(" in "".join(cell["source"]):
+            cell["source"] = ("def members_by(year):\n"
+                              "    nato = membership[membership[\"nato_member\"]]\n"
+                              "    return sorted(nato.loc[nato[\"nato_join_year\"] <= min(year, 2004), \"country\"])\n")
     return nb
 
 
@@ -34,7 +36,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     download = root / "canvas"
     _write(download, f"smithjane_late_12345_67891_{EXERCISE}.ipynb", _answered(HOSTILE), DUE_TS)
     _write(download, f"tremblayzoe_12346_67900_{EXERCISE}.ipynb",
-           _wrong_q3(_answered("Neutral states.")), DUE_TS)
+           _wrong_q6(_answered("Neutral states.")), DUE_TS)
     (download / "leeminho_12347_67902_essay.pdf").write_bytes(b"%PDF-1.4")
     stage(download, root / "class", EXERCISE)
     out = root / "marks" / "grades.csv"
