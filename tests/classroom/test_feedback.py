@@ -26,7 +26,8 @@ def _wrong_q6(nb: dict) -> dict:
         if "def members_by(" in "".join(cell["source"]):
             cell["source"] = ("def members_by(year):\n"
                               "    nato = membership[membership[\"nato_member\"]]\n"
-                              "    return sorted(nato.loc[nato[\"nato_join_year\"] <= min(year, 2004), \"country\"])\n")
+                              "    joined = nato[\"nato_join_year\"] <= min(year, 2004)\n"
+                              "    return sorted(nato.loc[joined, \"country\"])\n")
     return nb
 
 

@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import gc
 import json
 import os
@@ -23,11 +21,11 @@ import signal
 import stat
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 from defence_course.grading.framing import MAX_FRAME, read_frame, unpack_frame, write_frame
 from defence_course.grading.plain import call_key, to_plain
+from defence_course.grading.sweep import load_libc, sweep, wipe
 
 OUTPUT_FILE = "output.txt"
 ENV_RESULT_FD = "DC_RESULT_FD"
@@ -35,23 +33,16 @@ ENV_WORKDIR = "DC_WORKDIR"
 ENV_PIDNS = "DC_PIDNS"
 ENV_PRELOAD = "DC_PRELOAD"
 MAGIC_LINE = re.compile(r"^\s*[%!]", re.MULTILINE)
-SWEEP_SECONDS = 2.0  # at most this long killing what a submission left in its PID namespace
 
 
 class CellTimeout(BaseException):
     """Raised in the child by SIGALRM so a cell that runs too long stops and the rest is kept."""
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL:
-    """The C library, looked up once in the zygote rather than again in every child."""
-    return ctypes.CDLL(None, use_errno=True)
-
-
 def set_pdeathsig() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux only; best effort)."""
     with contextlib.suppress(OSError, AttributeError):
-        _libc().prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        load_libc().prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def _set_dumpable(dumpable: bool) -> None:
@@ -65,7 +56,7 @@ def _set_dumpable(dumpable: bool) -> None:
     PR_SET_PDEATHSIG (elsewhere there is no prctl and nothing to do).
     """
     with contextlib.suppress(OSError, AttributeError):
-        _libc().prctl(4, int(dumpable), 0, 0, 0)  # PR_SET_DUMPABLE
+        load_libc().prctl(4, int(dumpable), 0, 0, 0)  # PR_SET_DUMPABLE
 
 
 def python_source(cell: str) -> str:
@@ -257,80 +248,6 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
     os._exit(0)
 
 
-def _sweep(pid: int) -> None:
-    """Kill the child's process group and, in a private PID namespace, every other process."""
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
-    if os.environ.get(ENV_PIDNS) == "1":
-        _kill_the_rest()
-    _reap()
-    if os.environ.get(ENV_PIDNS) == "1":
-        _remove_sysv_ipc()
-
-
-def _reap() -> None:
-    """Collect every exited child (as PID 1, the zygote also inherits the sandbox's orphans)."""
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-
-
-def _kill_the_rest() -> None:
-    """kill(-1) until nothing is left in this PID namespace but the zygote.
-
-    kill(-1) reaches every process here except PID 1 (ourselves) and fails with ESRCH only
-    when there is none, zombies included: so each round reaps first, and a process forked
-    during a round is caught by the next. Usually the first round finds nobody: a system
-    call per submission instead of three fixed 5 ms sleeps (15 ms idle in each ~50 ms).
-    """
-    deadline = time.monotonic() + SWEEP_SECONDS
-    while True:
-        _reap()
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except OSError:  # ESRCH: nobody left
-            return
-        if time.monotonic() > deadline:
-            return
-        time.sleep(0.0005)
-
-
-def _remove_sysv_ipc() -> None:
-    """Delete every System V shared memory segment, message queue and semaphore set.
-
-    They outlive the child that made them (the IPC namespace is the sandbox's, not the
-    submission's): a segment would keep its RAM, uncounted by RLIMIT_AS, for the rest of the
-    run, and the next student could read it. Only called inside bubblewrap, where the IPC
-    namespace is private: in rlimits mode these would be the host's objects.
-    """
-    libc = _libc()
-    removers: tuple[tuple[str, Callable[[int], object]], ...] = (
-        ("shm", lambda i: libc.shmctl(i, 0, None)),  # IPC_RMID = 0
-        ("msg", lambda i: libc.msgctl(i, 0, None)),
-        ("sem", lambda i: libc.semctl(i, 0, 0)))
-    for kind, remove in removers:
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as listing:
-                lines = listing.read().splitlines()[1:]
-            for line in lines:
-                remove(int(line.split()[1]))  # columns: key, id, ...
-
-
-def _wipe(workroot: str) -> None:
-    """Remove everything a submission could leave for the next one in the writable places."""
-    places = [workroot]
-    if os.environ.get(ENV_PIDNS) == "1":
-        places.append("/dev/shm")
-    for place in places:
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(place):
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
-
-
 def _fork_child(request: dict[str, Any], workdir: str) -> tuple[int, int]:
     """Fork the child that runs the submission; returns (its pid, the read end of its pipe)."""
     read_fd, write_fd = os.pipe()
@@ -434,13 +351,14 @@ def _run(request: dict[str, Any], workroot: str) -> dict[str, Any]:
     deadline = started + float(request["limits"]["wall_seconds"])
     buffer = bytearray()
     status, timed_out = _wait(pid, read_fd, deadline, buffer)
-    _sweep(pid)
+    private = os.environ.get(ENV_PIDNS) == "1"
+    sweep(pid, private)
     if status is None:
         with contextlib.suppress(ChildProcessError):
             _, status = os.waitpid(pid, 0)
     _drain(read_fd, buffer)
     output = _read_output(os.path.join(workdir, OUTPUT_FILE), int(request["limits"]["output_bytes"]))
-    _wipe(workroot)
+    wipe(workroot, private)
     body = unpack_frame(bytes(buffer))
     exit_code, signal_number = _exit_of(status)
     return {
