@@ -104,3 +104,23 @@ def test_search_finds_a_lesson(browser: object, site_url: str) -> None:
                    results.evaluate_all("links => links.map(a => a.getAttribute('href'))"))
     finally:
         page.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: object, site_url: str) -> None:
+    """Every page, not only the two above: a long inline pandas call (lesson 04), a file path in
+    describe()'s output (lesson 00) and an address in the data page each once widened the page."""
+    site = build_site()
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if p.parent.name in ("lessons", "exercises", "guide") or p.parent == site)
+    assert len(names) >= 20
+    page = open_page(browser, site_url + "index.html", WIDTHS["phone"])
+    wide = {}
+    try:
+        for name in names:
+            page.goto(site_url + name)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                wide[name] = overflow
+    finally:
+        page.close()
+    assert wide == {}, f"pages that scroll sideways at {WIDTHS['phone']}px: {wide}"

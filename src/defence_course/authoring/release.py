@@ -23,8 +23,9 @@ INCLUDE = ("lessons", "exercises", "data", "src/defence_course", "pyproject.toml
 FORBIDDEN_PARTS = {"solutions", "instructor", "tests", "benchmarks", ".git"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".*", "*.egg-info")
 SOLUTION_MARK = re.compile(r"#\s*(BEGIN|END) SOLUTION")
-#: Solution lines shorter than this (`return None`, `df.head()`) are too common to mean a leak.
-MIN_LEAK_CHARS = 12
+#: Solution lines shorter than this (`return None`, `df.head()`, `if rows.empty:`) are too common
+#: to mean a leak.
+MIN_LEAK_CHARS = 16
 #: A model-answer cell in a MyST text source (text/solutions/*.md): `+++ {... "tags": ["solution"]}`.
 SOLUTION_TAG = re.compile(r'^\+\+\+ \{.*"solution".*\}', re.MULTILINE)
 
