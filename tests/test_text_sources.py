@@ -337,3 +337,13 @@ def test_a_missing_or_low_note_is_reported(course: Path) -> None:
     moved = original[:after_first_code] + "\n" + note_cell + "+++\n" + original[after_first_code:]
     lesson.write_text(moved.replace(note_cell, "", 1), "utf-8")
     assert "after a code cell" in note_problems(course)[0]
+
+
+def test_a_stale_note_in_a_text_source_is_reported(course: Path) -> None:
+    """The website reads the text sources, not the notebooks: a copy of the note older than
+    NOTE_FILE (lesson 06 kept the one without the broken-chain icon) would show there."""
+    lesson = course / "text" / "lessons" / "00-start-here.md"
+    original = lesson.read_text("utf-8")
+    lesson.write_text(original.replace("a red broken-chain icon or ", "", 1), "utf-8")
+    assert note_problems(course) == ["text/lessons/00-start-here.md: the restart note differs from "
+                                     "text/notes/restart.md; copy it from there"]

@@ -297,6 +297,9 @@ def note_problems(root: Path) -> list[str]:
             problems.append(f"{name}: no restart note (a cell after `{NOTE_MARK}`)")
         elif "```{code-cell}" in text[:found.start()]:
             problems.append(f"{name}: the restart note comes after a code cell; move it to the top")
+        elif found.group("text").strip() != note_text(root):
+            # The notebooks get the note from NOTE_FILE, but the website reads the text sources.
+            problems.append(f"{name}: the restart note differs from {NOTE_FILE}; copy it from there")
     return problems
 
 
