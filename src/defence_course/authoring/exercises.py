@@ -13,9 +13,11 @@ import yaml
 from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
 from defence_course.exercise_format import (
-    ANSWER_PROMPT,
+    ANSWER_PROMPTS,
     META_KEY,
+    PLACEHOLDERS,
     PUBLIC_CHECKS_HEADER,
+    edition_folder,
     public_checks_path,
     spec_path,
 )
@@ -36,14 +38,13 @@ __all__ = [
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*(?::\s*(?P<placeholder>.*\S))?\s*$")
 END = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
 SOLUTION_TAG = "solution"
-PLACEHOLDER_COMMENT = "  # YOUR CODE HERE"
 
 
 class ExerciseError(DefenceCourseError):
     """A solution notebook or spec cannot be turned into an exercise; says which cell to fix."""
 
 
-def strip_solutions(source: str, where: str) -> str:
+def strip_solutions(source: str, where: str, language: str = "en") -> str:
     """Replace each `# BEGIN SOLUTION` ... `# END SOLUTION` region by one placeholder line."""
     out: list[str] = []
     inside = False
@@ -54,7 +55,7 @@ def strip_solutions(source: str, where: str) -> str:
                 raise ExerciseError(f"{where}, line {number}: nested # BEGIN SOLUTION")
             inside = True
             placeholder = begin.group("placeholder") or "..."
-            out.append(f"{begin.group('indent')}{placeholder}{PLACEHOLDER_COMMENT}")
+            out.append(f"{begin.group('indent')}{placeholder}  {PLACEHOLDERS[language]}")
             continue
         if END.match(line):
             if not inside:
@@ -89,10 +90,11 @@ def answer_cells(nb: nbformat.NotebookNode) -> dict[str, str]:
 def generate(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Build the exercise notebook from a solution notebook (ids and metadata kept, no outputs)."""
     nb = copy.deepcopy(solution)
+    language = str(nb.metadata.get(META_KEY, {}).get("language", "en"))
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index} ({cell.get('id', '?')})"
         if cell.cell_type == "code":
-            cell.source = strip_solutions(cell.source, where)
+            cell.source = strip_solutions(cell.source, where, language)
             cell.outputs = []
             cell.execution_count = None
         elif cell.cell_type == "markdown":
@@ -103,7 +105,7 @@ def generate(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNod
                     raise ExerciseError(
                         f"{where}: a markdown cell tagged `solution` needs metadata "
                         '{"defence_course": {"question": "qN"}}')
-                cell.source = ANSWER_PROMPT.format(qid=qid)
+                cell.source = ANSWER_PROMPTS[language].format(qid=qid)
         cell.get("metadata", {}).pop("execution", None)
     return nb
 
@@ -116,10 +118,10 @@ class Generated:
     public_checks: str
 
 
-def make_exercise(root: Path, name: str) -> Generated:
+def make_exercise(root: Path, name: str, language: str = "en") -> Generated:
     """Generate one exercise's learner notebook and public check file from the course sources."""
-    solution_path = root / "solutions" / f"{name}.ipynb"
-    spec_file = spec_path(root, name)
+    solution_path = edition_folder(root, "solutions", language) / f"{name}.ipynb"
+    spec_file = spec_path(root, name, language)
     if not solution_path.is_file():
         raise ExerciseError(f"no solution notebook {solution_path}")
     spec: ExerciseSpec = load_spec(spec_file)
@@ -170,15 +172,15 @@ def exercise_names(root: Path) -> list[str]:
     return sorted(p.stem for p in (root / "solutions").glob("ex*.ipynb"))
 
 
-def make_exercises(root: Path, *, check: bool = False, names: list[str] | None = None
-                   ) -> list[str]:
+def make_exercises(root: Path, *, check: bool = False, names: list[str] | None = None,
+                   language: str = "en") -> list[str]:
     """Write (or with `check`, compare) every generated file; return the stale/written paths."""
     changed: list[str] = []
     for name in names or exercise_names(root):
-        generated = make_exercise(root, name)
+        generated = make_exercise(root, name, language)
         targets = {
-            root / "exercises" / f"{name}.ipynb": generated.notebook,
-            public_checks_path(root, name): generated.public_checks,
+            edition_folder(root, "exercises", language) / f"{name}.ipynb": generated.notebook,
+            public_checks_path(root, name, language): generated.public_checks,
         }
         for path, text in targets.items():
             current = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -186,5 +188,6 @@ def make_exercises(root: Path, *, check: bool = False, names: list[str] | None =
                 continue
             changed.append(str(path.relative_to(root)))
             if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, text)
     return changed

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,15 +95,15 @@ class LessonMetadata:
     teaching_note: str = ""
     exercises_note: str = ""
 
-    def header(self) -> str:
-        """The Markdown shown under the lesson's title."""
+    def header(self, words: Callable[[str], str] = str) -> str:
+        """The Markdown shown under the lesson's title (`words` translates its labels)."""
         teaching = f"{self.teaching} min" + (f" ({self.teaching_note})" if self.teaching_note else "")
-        exercises = f"{self.exercises} min" if self.exercises else "none"
+        exercises = f"{self.exercises} min" if self.exercises else words("none")
         exercises += f" ({self.exercises_note})" if self.exercises_note else ""
         return "\n".join([
-            f"**Teaching:** {teaching} · **Exercises:** {exercises}", "", "**Questions**",
-            *(f"- {q}" for q in self.questions), "", "**Objectives**",
-            *(f"- {o}" for o in self.objectives)])
+            f"**{words('Teaching')}:** {teaching} · **{words('Exercises')}:** {exercises}", "",
+            f"**{words('Questions')}**", *(f"- {q}" for q in self.questions), "",
+            f"**{words('Objectives')}**", *(f"- {o}" for o in self.objectives)])
 
 
 LESSON_KEYS = ("teaching", "exercises", "questions", "objectives", "teaching_note", "exercises_note")
@@ -221,10 +222,11 @@ def add_slide_types(notebook: nbformat.NotebookNode) -> None:
         previous = cell.cell_type
 
 
-def _add_lesson_header(notebook: nbformat.NotebookNode, where: str) -> None:
+def _add_lesson_header(notebook: nbformat.NotebookNode, where: str,
+                       words: Callable[[str], str] = str) -> None:
     """Show the front matter's minutes, questions and objectives under the lesson's title."""
     meta = {key: notebook.metadata.pop(key) for key in LESSON_KEYS if key in notebook.metadata}
-    header = lesson_metadata_from(meta, where).header()
+    header = lesson_metadata_from(meta, where).header(words)
     first = notebook.cells[0] if notebook.cells else None
     if first is None or first.cell_type != "markdown" or not first.source.startswith("# "):
         raise LessonFormatError(f"{where}: a lesson starts with a Markdown cell whose first line is "
@@ -240,12 +242,18 @@ def _fill_note(notebook: nbformat.NotebookNode, note: str) -> None:
             cell.source = note
 
 
-def generate(pair: Pair, root: Path) -> str:
-    """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5."""
+def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | None = None,
+             words: Callable[[str], str] = str, language: str = "en") -> str:
+    """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5.
+
+    Another language's edition passes the translated `text`, restart `note` and header `words`; its
+    notebook records its `language` (the grader answers a submission in it).
+    """
     import jupytext
     import nbformat
 
-    notebook = jupytext.read(pair.text, fmt="md:myst")
+    source = pair.text.read_text(encoding="utf-8") if text is None else text
+    notebook = jupytext.reads(source, fmt="md:myst")
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     old = nbformat.read(pair.notebook, as_version=4) if pair.notebook.is_file() else None
@@ -257,9 +265,11 @@ def generate(pair: Pair, root: Path) -> str:
             cell.outputs = []
             cell.execution_count = None
     notebook.nbformat, notebook.nbformat_minor = 4, 5
-    _fill_note(notebook, note_text(root))
-    if pair.notebook.parent.name in SLIDE_FOLDERS:
-        _add_lesson_header(notebook, str(pair.text))
+    _fill_note(notebook, note_text(root) if note is None else note)
+    if language != "en":
+        notebook.metadata["defence_course"] = {"language": language}
+    if pair.text.parent.name in SLIDE_FOLDERS:
+        _add_lesson_header(notebook, str(pair.text), words)
         add_slide_types(notebook)
     _reuse_ids(notebook, old, pair.text)
     nbformat.validate(notebook)

@@ -37,6 +37,20 @@ def add_authoring_commands(subcommands: Any) -> None:
                            "writing, not with --check)")
     make.set_defaults(handler=_make_exercises)
 
+    translations = subcommands.add_parser(
+        "translations", help="the French edition's catalogs: check them, or import a translated file",
+        description="text/locale/fr/ holds one PO catalog per English source (docs/translating.md). "
+                    "`check` lists missing or fuzzy messages, French banks or specs that differ from "
+                    "the English outside their text, numbers the English lacks, and glossary terms "
+                    "translated another way. `import KIND NAME FILE` reads a whole translated copy "
+                    "of an English source (same structure) into its catalog.")
+    translations.add_argument("action", choices=("check", "update", "import"))
+    translations.add_argument("kind", nargs="?", choices=("lessons", "solutions", "quizzes", "checks"))
+    translations.add_argument("name", nargs="?", help="the English source's name, e.g. 01-the-news")
+    translations.add_argument("file", nargs="?", type=Path, help="the translated copy")
+    translations.add_argument("--course", type=Path, default=None, help="the course folder")
+    translations.set_defaults(handler=_translations)
+
     release = subcommands.add_parser(
         "release", help="build the student bundle (no solutions, hidden checks or answer keys)")
     release.add_argument("out_dir", type=Path, help="the folder to create")
@@ -72,16 +86,52 @@ def _make_exercises(args: argparse.Namespace) -> int:
 
 
 def _make_notebooks(args: argparse.Namespace) -> int:
+    from defence_course.authoring.exercises import make_exercises
     from defence_course.authoring.notebooks import problems, write_all
+    from defence_course.authoring.translation import audit, build
 
     root = (args.course or course_root()).resolve()
     if args.check:
-        found = problems(root)
+        found = problems(root) + build.out_of_sync(root) + [
+            f"{path} is stale: run `make notebooks`" for path in make_exercises(
+                root, check=True, language="fr")]
         print("\n".join(found) or "every notebook is in sync with its text source")
         return 1 if found else 0
     for path in write_all(root):
         print(f"wrote {path.relative_to(root)}")
-    return _make_exercises(argparse.Namespace(course=root, check=False, names=[], no_verify=False))
+    status = _make_exercises(argparse.Namespace(course=root, check=False, names=[], no_verify=False))
+    # The French edition (issue 24): catalogs follow the English (msgmerge), then French files.
+    for path in build.update_catalogs(root) + build.write_all(root):
+        print(f"wrote {path.relative_to(root)}")
+    for name in make_exercises(root, language="fr"):
+        print(f"wrote {name}")
+    stale = audit.untranslated(root)
+    if stale:
+        print(f"note: {len(stale)} French messages are missing or fuzzy and stay in English "
+              "(`defence-course translations --check` lists them)", file=sys.stderr)
+    return status
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from defence_course.authoring.translation import align, audit, build
+
+    root = (args.course or course_root()).resolve()
+    if args.action == "update":
+        for path in build.update_catalogs(root):
+            print(f"wrote {path.relative_to(root)}")
+        return 0
+    if args.action == "import":
+        if not (args.kind and args.name and args.file):
+            print("error: import needs KIND NAME FILE, e.g. `import lessons 01-the-news fr.md`",
+                  file=sys.stderr)
+            return 2
+        count = align.import_file(root, args.kind, args.name, args.file)
+        print(f"imported {count} messages into text/locale/fr/{args.kind}/{args.name}.po")
+        return 0
+    found = (audit.untranslated(root) + audit.parity_problems(root) + audit.number_problems(root)
+             + audit.glossary_problems(root) + build.out_of_sync(root))
+    print("\n".join(found) or "the French edition is complete and in step with the English")
+    return 1 if found else 0
 
 
 def _release(args: argparse.Namespace) -> int:
