@@ -8,6 +8,7 @@ French, or names the first place where the structures part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,13 +91,13 @@ def markdown_pairs(en: str, fr: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _diff_path(a: Any, b: Any, path: str = "") -> str | None:
+def first_difference(a: Any, b: Any, path: str = "") -> str | None:
     """Where two skeletons first differ, as a path like `questions[3].options[1].correct`."""
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(a) + [k for k in b if k not in a]:
             if key not in a or key not in b:
                 return f"{path}.{key}".lstrip(".")
-            found = _diff_path(a[key], b[key], f"{path}.{key}")
+            found = first_difference(a[key], b[key], f"{path}.{key}")
             if found:
                 return found
         return None
@@ -104,16 +105,17 @@ def _diff_path(a: Any, b: Any, path: str = "") -> str | None:
         if len(a) != len(b):
             return f"{path} (English has {len(a)} items, French {len(b)})"
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            found = _diff_path(x, y, f"{path}[{i}]")
+            found = first_difference(x, y, f"{path}[{i}]")
             if found:
                 return found
         return None
-    return None if a == b else f"{path} (English {a!r}, French {b!r})"
+    same = a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)  # NaN
+    return None if same else f"{path} (English {a!r}, French {b!r})"
 
 
 def structured_pairs(en: Any, fr: Any) -> list[tuple[str, str]]:
     """(English, French) for every text of two aligned YAML documents."""
-    where = _diff_path(structured.skeleton(en), structured.skeleton(fr))
+    where = first_difference(structured.skeleton(en), structured.skeleton(fr))
     if where:
         raise AlignmentError(f"outside text fields the French must equal the English; first difference: "
                              f"{where}")
@@ -129,6 +131,12 @@ def align(en_path: Path, fr_path: Path) -> list[tuple[str, str]]:
         return structured_pairs(yaml.safe_load(en), yaml.safe_load(fr))
     except yaml.YAMLError as error:
         raise AlignmentError(f"{fr_path} is not valid YAML: {error}") from error
+
+
+def _reads_as_prose(message: str) -> bool:
+    """A Markdown block or comment of several words (a quoted code string may well stay English)."""
+    words = [w for w in message.split() if re.fullmatch(r"[^\W\d_]{3,}[,.;:]?", w)]
+    return not message.startswith(("'", '"', "f'", 'f"')) and len(words) >= 4
 
 
 def import_file(root: Path, source_kind: str, name: str, translated: Path, language: str = "fr") -> int:
@@ -157,6 +165,10 @@ def import_file(root: Path, source_kind: str, name: str, translated: Path, langu
         if message.strip():
             entry = catalog.get(message) or catalog.add(message)
             entry.string = french
-            entry.flags.discard("fuzzy")
+            # Prose left in English is more likely forgotten than meant: a reviewer confirms it.
+            if french == message and _reads_as_prose(message):
+                entry.flags.add("fuzzy")
+            else:
+                entry.flags.discard("fuzzy")
     catalogs.write(path, catalog)
     return len(pairs)

@@ -16,11 +16,13 @@ from typing import Any
 import yaml
 
 from defence_course.authoring.translation import build, catalogs, structured
+from defence_course.authoring.translation.align import first_difference
 from defence_course.quiz.banks import decode_bank_text
 
 GLOSSARY = catalogs.LOCALE_DIR / "{language}" / "glossary.csv"
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
-_WORD_NUMBER_ORDINAL = re.compile(r"(?<=\d)(?:er|re|e|st|nd|rd|th)\b")
+#: Inline code and code-like words (`EU+NATO`, `allies.pivot(...)`): a glossary term there is code.
+_CODE_LIKE = re.compile(r"(`+).*?\1|\S*[+_=()\[\]]\S*", re.S)
 
 
 def untranslated(root: Path, language: str = "fr") -> list[str]:
@@ -76,9 +78,13 @@ class Term:
     source: str
 
     def used_in(self, text: str) -> bool:
-        """Whether the English term appears as a whole word (acronyms match their case only)."""
-        flags = 0 if self.english.isupper() else re.IGNORECASE
-        return re.search(rf"(?<!\w){re.escape(self.english)}(?!\w)", text, flags) is not None
+        """Whether the English term is in the prose as a whole word (not in code, `allies.pivot`).
+
+        A capitalised term matches its case only (`Allies`, not the variable `allies`).
+        """
+        prose = _CODE_LIKE.sub(" ", text)
+        flags = 0 if self.english[:1].isupper() else re.IGNORECASE
+        return re.search(rf"(?<!\w){re.escape(self.english)}(?!\w)", prose, flags) is not None
 
     def rendered_in(self, text: str) -> bool:
         """Whether one of the French renderings appears (case and no-break spaces aside)."""
@@ -99,6 +105,8 @@ def glossary_problems(root: Path, language: str = "fr") -> list[str]:
     terms = glossary(root, language)
     problems = []
     for path, english, french in _entries(root, language):
+        if english.startswith(("'", '"', "f'", 'f"')):  # a string in code: data, not prose
+            continue
         for term in terms:
             if term.used_in(english) and not term.rendered_in(french):
                 problems.append(f"{path}: {term.english!r} is not translated as {term.french[0]!r} in "
@@ -115,8 +123,9 @@ def _load_yaml(path: Path) -> Any:
 
 
 def _skeleton_problem(english: Any, french: Any, where: str) -> str | None:
-    if structured.skeleton(english) != structured.skeleton(french):
-        return f"{where}: the French differs from the English outside its text (ids, keys, answers)"
+    differs = first_difference(structured.skeleton(english), structured.skeleton(french))
+    if differs:
+        return f"{where}: the French differs from the English outside its text, first at {differs}"
     return None
 
 

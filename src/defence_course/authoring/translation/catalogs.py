@@ -10,6 +10,7 @@ French marked fuzzy, so the translator sees both; only a translated, non-fuzzy m
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,10 +39,32 @@ def catalog_path(root: Path, kind: str, name: str, language: str = "fr") -> Path
     return root / LOCALE_DIR / language / kind / f"{name}.po"
 
 
+#: A PO line outside comments: a keyword and a quoted string, or a quoted continuation.
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:\\.|[^"\\])*"\s*$')
+
+
+def _check_lines(path: Path) -> None:
+    """Refuse what Babel would read silently wrong: an unclosed quote, or a message given twice."""
+    seen: dict[str, int] = {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not line.startswith("#") and not _PO_LINE.match(line):
+            raise CatalogError(f"{path}:{number}: not a PO line (an unclosed quote?): {line[:60]!r}")
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("msgid ") and line != 'msgid ""':
+            key = line + "".join(next_line for next_line in lines[number:number + 50]
+                                 if next_line.startswith('"'))
+            if key in seen:
+                raise CatalogError(f"{path}:{number}: this message is already on line {seen[key]}; "
+                                   "keep one")
+            seen[key] = number
+
+
 def read(path: Path, language: str = "fr") -> Catalog:
     """A catalog from its .po file (an empty one when the file does not exist yet)."""
     if not path.is_file():
         return Catalog(locale=language, project=PROJECT, fuzzy=False)
+    _check_lines(path)
     try:
         with path.open("rb") as handle:
             return read_po(handle, locale=language, abort_invalid=True)

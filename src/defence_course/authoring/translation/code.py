@@ -49,6 +49,8 @@ def pieces(source: str) -> list[Piece] | None:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return None
+    if any(t.type == tokenize.ERRORTOKEN and t.string.strip() for t in tokens):  # `%magic`, `!shell`
+        return None
     skip = {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
     return [Piece(_kind(t), t.start, t.end, t.string) for t in tokens if t.type not in skip]
 

@@ -16,7 +16,7 @@ TEXT_KEYS = frozenset({
     "hint", "message", "rubric",
 })
 #: Inside a text field these stay as they are (a source's link).
-NEVER_TEXT = frozenset({"url", "id", "type", "answer", "tolerance", "correct", "skill"})
+NEVER_TEXT = frozenset({"url"})
 
 
 def _strings(value: Any, lookup: Callable[[str], str] | None, found: list[str]) -> Any:

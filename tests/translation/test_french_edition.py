@@ -1,0 +1,37 @@
+"""The French edition of the real course: complete, in step with the English, same keys, same facts."""
+
+from pathlib import Path
+
+from defence_course.authoring.exercises import make_exercises
+from defence_course.authoring.translation import audit, build
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _say(problems: list[str]) -> str:
+    return "\n".join(problems[:40]) + (f"\n... and {len(problems) - 40} more" if len(problems) > 40 else "")
+
+
+def test_every_english_message_has_a_current_translation() -> None:
+    problems = audit.untranslated(ROOT)
+    assert not problems, "translate these in text/locale/fr/ (a PO editor):\n" + _say(problems)
+
+
+def test_french_banks_and_specs_differ_from_the_english_only_in_text() -> None:
+    problems = audit.parity_problems(ROOT)
+    assert not problems, _say(problems)
+
+
+def test_french_numbers_and_dates_are_the_englishs() -> None:
+    problems = audit.number_problems(ROOT)
+    assert not problems, _say(problems)
+
+
+def test_glossary_terms_are_translated_one_way() -> None:
+    problems = audit.glossary_problems(ROOT)
+    assert not problems, _say(problems)
+
+
+def test_french_files_are_built_from_the_current_sources() -> None:
+    problems = build.out_of_sync(ROOT) + make_exercises(ROOT, check=True, language="fr")
+    assert not problems, "run `make notebooks`:\n" + _say(problems)
