@@ -21,6 +21,10 @@ from defence_course.quiz.banks import decode_bank_text
 
 GLOSSARY = catalogs.LOCALE_DIR / "{language}" / "glossary.csv"
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+#: A quoted span, French or English quotation marks.
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
+#: A link's target: its digits are an address, not a fact.
+_URL = re.compile(r"<?https?://[^\s>)]+>?")
 #: Inline code and code-like words (`EU+NATO`, `allies.pivot(...)`): a glossary term there is code.
 _CODE_LIKE = re.compile(r"(`+).*?\1|\S*[+_=()\[\]]\S*", re.S)
 
@@ -62,7 +66,7 @@ def number_problems(root: Path, language: str = "fr") -> list[str]:
     """Each translation with a number (or date) its English message does not have."""
     problems = []
     for path, english, french in _entries(root, language):
-        extra = numbers(french, french=True) - numbers(english, french=False)
+        extra = numbers(_URL.sub(" ", french), french=True) - numbers(_URL.sub(" ", english), french=False)
         if extra:
             problems.append(f"{path}: {', '.join(sorted(extra))} in the French but not the English of "
                             f"{english.strip().splitlines()[0][:70]!r}")
@@ -87,9 +91,12 @@ class Term:
         return re.search(rf"(?<!\w){re.escape(self.english)}(?!\w)", prose, flags) is not None
 
     def rendered_in(self, text: str) -> bool:
-        """Whether one of the French renderings appears (case and no-break spaces aside)."""
-        folded = text.replace("\u00a0", " ").casefold()
-        return any(f.casefold() in folded for f in self.french)
+        """Whether one of the French renderings appears (case and line breaks aside), or the English
+        term stays inside quotes (a data value or a title quoted as it is: « NATO Europe and Canada »)."""
+        folded = " ".join(text.split()).casefold()
+        if any(" ".join(f.split()).casefold() in folded for f in self.french):
+            return True
+        return any(self.english in quoted for quoted in _QUOTED.findall(" ".join(text.split())))
 
 
 def glossary(root: Path, language: str = "fr") -> list[Term]:

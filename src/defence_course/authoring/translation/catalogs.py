@@ -90,6 +90,8 @@ def _fix_header(catalog: Catalog) -> None:
 def write(path: Path, catalog: Catalog) -> None:
     """Write the catalog atomically, wrapped as PO editors wrap it, obsolete messages kept at the end."""
     _fix_header(catalog)
+    for message in catalog:  # Babel guesses `python-format` from a "%": prose, not a format string
+        message.flags.discard("python-format")
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=False,
              include_previous=True, ignore_obsolete=False)
