@@ -47,7 +47,8 @@ def _digest(base: Path, folders: list[str]) -> str:
 os.environ[STATIC_ENV] = "1"
 os.environ[PROGRESS_ENV] = str(WORK / "progress.json")
 os.environ[ARGUMENTS_ENV] = str(WORK / "arguments")
-os.environ[QUIZZES_ENV] = str(REPO / "lessons" / "quizzes")
+os.environ[QUIZZES_ENV] = str(REPO / "lessons" / ("quizzes" if language == "en" else f"{language}/quizzes"))
+os.environ["DEFENCE_COURSE_LANG"] = language  # the widgets' own words (defence_course.i18n)
 
 extensions = ["myst_nb"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
@@ -106,7 +107,7 @@ def _add_launch_line(app, pagename: str, templatename: str, context: dict, doctr
     """Put the launch line at the top of every page's body."""
     del app, templatename, doctree
     if "body" in context:
-        context["body"] = serialize(launch_line(pagename, ADDRESSES)) + context["body"]
+        context["body"] = serialize(launch_line(pagename, ADDRESSES, language)) + context["body"]
 
 
 ADDRESSES = Addresses.from_environment()

@@ -43,12 +43,33 @@ class Addresses:
         return f"https://mybinder.org/v2/gh/{self.binder}/main?urlpath={quote('lab/tree/' + notebook)}"
 
 
-def notebook_for(page: str) -> tuple[str, str]:
+#: The launch line's words in each edition's language ({kind} and {notebook} filled in).
+WORDS = {
+    "en": {"lesson": "lesson", "exercise": "exercise", "course": "course",
+           "open": "Open this {kind}", "where": " ({notebook}) in JupyterLab, on a JupyterHub or on Binder",
+           "computer": "JupyterLab on your computer:", "folder": " in the course folder (from ",
+           "run": ") run ", "and_open": " and open {notebook}; ", "checks": " checks that everything works.",
+           "hub": "On a JupyterHub:", "hub_form": " your instructor's link, of the form ",
+           "hub_link": "open it on the Hub", "binder": "On Binder:",
+           "binder_what": " a temporary session, no account: ", "binder_link": "launch on Binder"},
+    "fr": {"lesson": "cette leçon", "exercise": "cet exercice", "course": "le cours",
+           "open": "Ouvrir {kind}", "where": " ({notebook}) dans JupyterLab, sur un JupyterHub ou sur Binder",
+           "computer": "JupyterLab sur votre ordinateur :", "folder": " dans le dossier du cours (obtenu par ",
+           "run": "), lancez ", "and_open": " et ouvrez {notebook}; ",
+           "checks": " vérifie que tout fonctionne.", "hub": "Sur un JupyterHub :",
+           "hub_form": " le lien de votre enseignant, de la forme ", "hub_link": "l'ouvrir sur le Hub",
+           "binder": "Sur Binder :", "binder_what": " une session temporaire, sans compte : ",
+           "binder_link": "lancer sur Binder"},
+}
+
+
+def notebook_for(page: str, language: str = "en") -> tuple[str, str]:
     """The notebook a page comes from and what to call it: ('lessons/03-who-pays.ipynb', 'lesson')."""
     folder, _, name = page.partition("/")
+    edition = "" if language == "en" else f"/{language}"
     if folder in ("lessons", "exercises") and name:
-        return f"{folder}/{name}.ipynb", "lesson" if folder == "lessons" else "exercise"
-    return FIRST_NOTEBOOK, "course"
+        return f"{folder}{edition}/{name}.ipynb", "lesson" if folder == "lessons" else "exercise"
+    return FIRST_NOTEBOOK.replace("lessons/", f"lessons{edition}/"), "course"
 
 
 def _item(parent: ET.Element, label: str, *segments: tuple[str, str]) -> ET.Element:
@@ -70,23 +91,24 @@ def _link_or_form(item: ET.Element, url: str, real: bool, words: str) -> None:
         ET.SubElement(item, "code", {"class": "dc-launch-form"}).text = url
 
 
-def launch_line(page: str, addresses: Addresses) -> ET.Element:
+def launch_line(page: str, addresses: Addresses, language: str = "en") -> ET.Element:
     """The 'Open this lesson' box for `page` (a docname such as 'lessons/03-who-pays')."""
-    notebook, kind = notebook_for(page)
-    box = ET.Element("nav", {"class": "dc-launch", "aria-label": f"Open this {kind}"})
+    notebook, kind = notebook_for(page, language)
+    words = WORDS[language]
+    opening = words["open"].format(kind=words[kind])
+    box = ET.Element("nav", {"class": "dc-launch", "aria-label": opening})
     # Folded (a click or Enter opens it): on a phone the links would fill the first screen.
     details = ET.SubElement(box, "details")
     title = ET.SubElement(details, "summary", {"class": "dc-launch-title"})
-    ET.SubElement(title, "strong").text = f"Open this {kind}"
-    ET.SubElement(title, "span").text = f" ({notebook}) in JupyterLab, on a JupyterHub or on Binder"
+    ET.SubElement(title, "strong").text = opening
+    ET.SubElement(title, "span").text = words["where"].format(notebook=notebook)
     items = ET.SubElement(details, "ul")
-    _item(items, "JupyterLab on your computer:",
-          (" in the course folder (from ", "git clone " + addresses.repo),
-          (") run ", "make lab"), (f" and open {notebook}; ", "make test"),
-          (" checks that everything works.", ""))
-    hub = _item(items, "On a JupyterHub:", (" your instructor's link, of the form ", ""))
-    _link_or_form(hub, addresses.hub_link(notebook), addresses.hub != DEFAULT_HUB, "open it on the Hub")
-    binder = _item(items, "On Binder:", (" a temporary session, no account: ", ""))
+    _item(items, words["computer"], (words["folder"], "git clone " + addresses.repo),
+          (words["run"], "make lab"), (words["and_open"].format(notebook=notebook), "make test"),
+          (words["checks"], ""))
+    hub = _item(items, words["hub"], (words["hub_form"], ""))
+    _link_or_form(hub, addresses.hub_link(notebook), addresses.hub != DEFAULT_HUB, words["hub_link"])
+    binder = _item(items, words["binder"], (words["binder_what"], ""))
     _link_or_form(binder, addresses.binder_link(notebook), addresses.binder != DEFAULT_BINDER,
-                  "launch on Binder")
+                  words["binder_link"])
     return box

@@ -27,13 +27,37 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
+NOTE_KEY = "defence_course_note"
+DASH = "\N{EN DASH}"
 #: Where each language's pages come from. A second edition adds its own entry (see docs/deploy.md,
 #: "The course website"): its lessons' text sources, exercises and docs folder.
 EDITIONS = {
     "en": {"lessons": "text/lessons", "exercises": "exercises", "docs": "docs"},
+    # The French edition (issue 24): lessons are the English text sources through their catalogs
+    # (text/locale/fr/), exercises the French ones; the guide for instructors stays English.
+    "fr": {"lessons": "text/lessons", "exercises": "exercises/fr", "docs": "docs"},
 }
-NOTE_KEY = "defence_course_note"
-DASH = "\N{EN DASH}"
+#: The home page's words in each edition's language.
+INDEX_WORDS = {
+    "en": {"Lessons": "Lessons", "Exercises": "Exercises", "For instructors": "For instructors",
+           "Data": "Data", "title": f"Canada{DASH}EU defence course",
+           "intro": (f"A Jupyter course on the Canada{DASH}EU Security and Defence Partnership of 23 June "
+                     "2025 and its context: NATO's Hague summit and the 5% pledge, defence-spending data, "
+                     "the EU's SAFE instrument, and relations with the United States."),
+           "how": ("These pages show every lesson as it runs, with its tables and figures. The quizzes "
+                   "and explorers are interactive only in JupyterLab: the line at the top of each page "
+                   "says how to open it there.")},
+    "fr": {"Lessons": "Leçons", "Exercises": "Exercices",
+           "For instructors": "Pour les enseignants (en anglais)", "Data": "Données (en anglais)",
+           "title": f"Cours sur la défense Canada{DASH}UE",
+           "intro": (f"Un cours Jupyter sur le Partenariat de sécurité et de défense Canada{DASH}UE du "
+                     "23 juin 2025 et son contexte : le sommet de l'OTAN à La Haye et l'engagement des "
+                     "5\u00a0%, les données sur les dépenses de défense, l'instrument SAFE de l'UE et les "
+                     "relations avec les États-Unis."),
+           "how": ("Ces pages montrent chaque leçon telle qu'elle s'exécute, avec ses tableaux et ses "
+                   "figures. Les questionnaires et les explorateurs ne sont interactifs que dans "
+                   "JupyterLab : la ligne en haut de chaque page dit comment l'y ouvrir.")},
+}
 #: Markdown links to a notebook: `](01-the-news.ipynb)` or `](../exercises/ex01-the-news.ipynb)`.
 NOTEBOOK_LINK = re.compile(
     r"\]\((?P<path>(?:\.\./)?(?:(?:lessons|exercises)/)?[\w.-]+)\.ipynb(?P<anchor>#[\w-]*)?\)")
@@ -102,11 +126,20 @@ def off_site_links(text: str, page: str, pages: set[str]) -> str:
     return "\n".join(lines)
 
 
-def lesson_pages(root: Path, source: str, out: Path) -> list[str]:
+def lesson_text(root: Path, md: Path, language: str) -> str:
+    """A lesson's text source in `language`: the English as written, another through its catalog."""
+    if language == "en":
+        return md.read_text(encoding="utf-8")
+    from defence_course.authoring.translation.build import Source, french_text
+
+    return french_text(root, Source("lessons", md.stem, md), language)[0]
+
+
+def lesson_pages(root: Path, source: str, out: Path, language: str = "en") -> list[str]:
     """Every lesson's text source, links to notebooks turned into links to pages."""
     names = []
     for md in sorted((root / source).glob("*.md")):
-        write_if_changed(out / "lessons" / md.name, page_links(md.read_text(encoding="utf-8")))
+        write_if_changed(out / "lessons" / md.name, page_links(lesson_text(root, md, language)))
         names.append(f"lessons/{md.stem}")
     return names
 
@@ -192,17 +225,12 @@ def _toctree(caption: str, names: list[str]) -> list[str]:
     return ["```{toctree}", f":caption: {caption}", ":maxdepth: 1", "", *names, "```", ""]
 
 
-def index_page(out: Path, sections: dict[str, list[str]]) -> None:
+def index_page(out: Path, sections: dict[str, list[str]], language: str = "en") -> None:
     """The home page: what the course is, how to open it, and every page by section."""
-    lines = [f"# Canada{DASH}EU defence course", "",
-             f"A Jupyter course on the Canada{DASH}EU Security and Defence Partnership of 23 June 2025 and "
-             "its context: NATO's Hague summit and the 5% pledge, defence-spending data, the EU's SAFE "
-             "instrument, and relations with the United States.", "",
-             "These pages show every lesson as it runs, with its tables and figures. The quizzes and "
-             "explorers are interactive only in JupyterLab: the line at the top of each page says how "
-             "to open it there.", ""]
+    words = INDEX_WORDS[language]
+    lines = [f"# {words['title']}", "", words["intro"], "", words["how"], ""]
     for caption, names in sections.items():
-        lines += _toctree(caption, names)
+        lines += _toctree(words[caption], names)
     write_if_changed(out / "index.md", "\n".join(lines))
 
 
@@ -210,12 +238,12 @@ def stage(out: Path, language: str = "en", root: Path = REPO) -> list[str]:
     """Write every page for `language` under `out`, remove pages whose source is gone; list them."""
     edition = EDITIONS[language]
     sections = {
-        "Lessons": lesson_pages(root, edition["lessons"], out),
+        "Lessons": lesson_pages(root, edition["lessons"], out, language),
         "Exercises": exercise_pages(root, edition["exercises"], out),
         "For instructors": guide_pages(root, edition["docs"], out),
         "Data": [data_page(root, out)],
     }
-    index_page(out, sections)
+    index_page(out, sections, language)
     pages = {"index", *(name for names in sections.values() for name in names)}
     for name in sorted(pages):
         path = out / f"{name}.md"

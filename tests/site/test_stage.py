@@ -92,3 +92,26 @@ def test_data_texts_are_shown_literally(tmp_path: Path) -> None:
     stage.data_page(root, tmp_path)
     text = (tmp_path / "data.md").read_text(encoding="utf-8")
     assert r"Costs \*\\\$5\* \[link\]\(x\) \<b\>" in text
+
+
+def test_the_french_edition_stages_french_lessons_and_exercises(tmp_path: Path) -> None:
+    """SITE_LANGUAGES="en fr": the French pages come from the catalogs and exercises/fr (issue 24)."""
+    out = tmp_path / "fr"
+    pages = stage.stage(out, "fr")
+    assert "lessons/01-the-news" in pages and "exercises/ex01-the-news" in pages
+    lesson = (out / "lessons" / "01-the-news.md").read_text(encoding="utf-8")
+    assert "# 01 · Les nouvelles" in lesson and "Noyau → Redémarrer le noyau" in lesson
+    exercise = (out / "exercises" / "ex01-the-news.md").read_text(encoding="utf-8")
+    assert "VOTRE CODE ICI" in exercise
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert ":caption: Leçons" in index and ":caption: Lessons" not in index
+
+
+def test_the_french_launch_line_opens_the_french_notebook() -> None:
+    from xml.etree import ElementTree as ET
+
+    launch = website_module("launch")
+    box = ET.tostring(launch.launch_line("lessons/03-who-pays", launch.Addresses(), "fr"), encoding="unicode")
+    assert "lessons/fr/03-who-pays.ipynb" in box and "Ouvrir cette leçon" in box
+    english = ET.tostring(launch.launch_line("lessons/03-who-pays", launch.Addresses()), encoding="unicode")
+    assert "lessons/03-who-pays.ipynb" in english and "Open this lesson" in english

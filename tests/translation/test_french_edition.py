@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from defence_course.authoring.exercises import make_exercises
 from defence_course.authoring.translation import audit, build
 
@@ -35,3 +37,20 @@ def test_glossary_terms_are_translated_one_way() -> None:
 def test_french_files_are_built_from_the_current_sources() -> None:
     problems = build.out_of_sync(ROOT) + make_exercises(ROOT, check=True, language="fr")
     assert not problems, "run `make notebooks`:\n" + _say(problems)
+
+
+def test_a_french_lesson_reads_the_french_banks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel started in lessons/fr/ (as JupyterLab and nbval start it) finds lessons/fr/quizzes."""
+    from defence_course.paths import QUIZZES_ENV, quiz_dir
+
+    monkeypatch.delenv(QUIZZES_ENV, raising=False)
+    monkeypatch.chdir(ROOT / "lessons" / "fr")
+    assert quiz_dir().resolve() == ROOT / "lessons" / "fr" / "quizzes"
+    monkeypatch.chdir(ROOT / "lessons")
+    assert quiz_dir().resolve() == ROOT / "lessons" / "quizzes"
+
+
+def test_french_exercises_say_where_the_code_goes_in_french() -> None:
+    text = (ROOT / "exercises" / "fr" / "ex01-the-news.ipynb").read_text(encoding="utf-8")
+    assert "# VOTRE CODE ICI" in text and "YOUR CODE HERE" not in text
+    assert '"language": "fr"' in text

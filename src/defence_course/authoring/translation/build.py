@@ -93,7 +93,8 @@ def french_text(root: Path, source: Source, language: str = "fr") -> tuple[str, 
     """A text source in French (MyST, as the English) and the messages left in English."""
     tr = lookup(root, source, language)
     text = markdown.translate(source.path.read_text(encoding="utf-8"), _prose(tr))
-    return text, tr.missing
+    note = notebooks.note_text(root)  # the restart note's cell, as the notebook shows it
+    return text.replace(note, course_words(root, language)(note), 1), tr.missing
 
 
 def course_words(root: Path, language: str = "fr") -> Callable[[str], str]:
