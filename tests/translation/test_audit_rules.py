@@ -23,7 +23,8 @@ def test_a_glossary_term_translated_another_way_is_seen() -> None:
 
 def test_acronyms_match_their_case_only() -> None:
     term = Term("PMO", ("CPM",), "Termium")
-    assert term.used_in("the PMO said") and not term.used_in("a pmo-like office")
+    assert term.used_in("the PMO said")
+    assert not term.used_in("a pmo-like office")
 
 
 def test_typeset_adds_no_break_spaces_outside_code() -> None:

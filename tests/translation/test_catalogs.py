@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from defence_course.authoring.translation import catalogs
 
 
@@ -19,9 +21,12 @@ def test_a_changed_english_paragraph_makes_its_french_fuzzy_and_named(tmp_path: 
     changed = "NATO's Allies agreed on 5% of GDP by 2035."
     catalogs.update(path, [changed])
     found = catalogs.problems(path, [changed])
-    assert len(found) == 1 and "fuzzy" in found[0] and "NATO's Allies" in found[0]
+    assert len(found) == 1
+    assert "fuzzy" in found[0]
+    assert "NATO's Allies" in found[0]
     lookup = catalogs.Lookup(catalogs.read(path))
-    assert lookup(changed) == changed and lookup.missing == [changed]  # stale French is never shown
+    assert lookup(changed) == changed
+    assert lookup.missing == [changed]
 
 
 def test_a_new_message_is_named_missing(tmp_path: Path) -> None:
@@ -41,20 +46,12 @@ def test_writing_an_unchanged_catalog_changes_no_byte(tmp_path: Path) -> None:
 def test_a_broken_catalog_names_its_file(tmp_path: Path) -> None:
     path = tmp_path / "bad.po"
     path.write_text('msgid "a"\nmsgstr "b\n', encoding="utf-8")
-    try:
+    with pytest.raises(catalogs.CatalogError, match="bad.po"):
         catalogs.read(path)
-    except catalogs.CatalogError as error:
-        assert "bad.po" in str(error)
-    else:  # pragma: no cover - the assertion's message says what went wrong
-        raise AssertionError("a broken PO file was read without an error")
 
 
 def test_a_message_given_twice_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "twice.po"
     path.write_text('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', encoding="utf-8")
-    try:
+    with pytest.raises(catalogs.CatalogError, match="twice.po:4"):
         catalogs.read(path)
-    except catalogs.CatalogError as error:
-        assert "twice.po:4" in str(error)
-    else:  # pragma: no cover
-        raise AssertionError("a message given twice was read without an error")

@@ -52,5 +52,6 @@ def test_a_french_lesson_reads_the_french_banks(monkeypatch: pytest.MonkeyPatch)
 
 def test_french_exercises_say_where_the_code_goes_in_french() -> None:
     text = (ROOT / "exercises" / "fr" / "ex01-the-news.ipynb").read_text(encoding="utf-8")
-    assert "# VOTRE CODE ICI" in text and "YOUR CODE HERE" not in text
+    assert "# VOTRE CODE ICI" in text
+    assert "YOUR CODE HERE" not in text
     assert '"language": "fr"' in text

@@ -25,7 +25,8 @@ def test_blocks_are_the_text_between_blank_lines() -> None:
 def test_the_restart_note_and_markers_are_kept() -> None:
     body = '+++ {"defence_course_note": "restart"}\n\n> note\n\n+++\n\nText\n'
     kinds = [(s.kind, s.text) for s in markdown.segments(body)]
-    assert ("block", "Text") in kinds and all(k != "block" or t != "> note" for k, t in kinds)
+    assert ("block", "Text") in kinds
+    assert all(k != "block" or t != "> note" for k, t in kinds)
 
 
 def test_front_matter_questions_are_messages() -> None:
@@ -33,7 +34,8 @@ def test_front_matter_questions_are_messages() -> None:
     assert markdown.messages(text) == ["Why?", "*Do* it.", "# T"]
     words = {"Why?": "Pourquoi ?", "*Do* it.": "*Faire*."}
     french = markdown.translate(text, lambda m: words.get(m, m))
-    assert "Pourquoi ?" in french and "teaching: 5" in french
+    assert "Pourquoi ?" in french
+    assert "teaching: 5" in french
 
 
 CELL = 'x = load("timeline")  # the table\nplt.title("Defence spending, share of GDP")\n# BEGIN SOLUTION\n'
