@@ -21,6 +21,10 @@ from tests.source_quality import (
 
 BANKS = bank_paths(REPO / "lessons" / "quizzes")
 NOTEBOOKS = [p for d in ("lessons", "exercises", "solutions") for p in sorted((REPO / d).glob("*.ipynb"))]
+#: The French edition (issue 24): the rules on what a learner reads hold for it too.
+FRENCH_NOTEBOOKS = [p for d in ("lessons", "exercises", "solutions")
+                    for p in sorted((REPO / d / "fr").glob("*.ipynb"))]
+FRENCH_BANKS = bank_paths(REPO / "lessons" / "fr" / "quizzes")
 
 
 # --------------------------------------------------------------------------- sources
@@ -126,9 +130,9 @@ def test_near_duplicate_prompts_are_reported() -> None:
 def markdown_texts() -> list[tuple[str, str]]:
     """(where, text) for every Markdown cell of every notebook and every quiz text a learner reads."""
     found = [(f"{nb.relative_to(REPO)} cell {i}", cell.source)
-             for nb in NOTEBOOKS for i, cell in enumerate(nbformat.read(nb, as_version=4).cells)
-             if cell.cell_type == "markdown"]
-    for bank in BANKS:
+             for nb in NOTEBOOKS + FRENCH_NOTEBOOKS
+             for i, cell in enumerate(nbformat.read(nb, as_version=4).cells) if cell.cell_type == "markdown"]
+    for bank in BANKS + FRENCH_BANKS:
         for q in load_quiz(bank).questions:
             found.append((f"{bank.name} {q.id}", " ".join([q.prompt, q.explanation])))
     return found
@@ -163,7 +167,8 @@ def quiz_cells_without_import(notebook: nbformat.NotebookNode) -> list[int]:
             and "show_quiz(" in cell.source and "import" not in cell.source.split("show_quiz(")[0]]
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "lessons").glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((REPO / "lessons").glob("*.ipynb")) + FRENCH_NOTEBOOKS[:8],
+                         ids=lambda p: p.relative_to(REPO).as_posix())
 def test_every_quiz_cell_works_on_its_own(path: Path) -> None:
     assert quiz_cells_without_import(nbformat.read(path, as_version=4)) == []
 
