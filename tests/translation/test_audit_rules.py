@@ -30,3 +30,17 @@ def test_acronyms_match_their_case_only() -> None:
 def test_typeset_adds_no_break_spaces_outside_code() -> None:
     assert typeset("1 404 soldats, 2,0 % et « oui » ; `x = 1 000`") == (
         "1\u00a0404 soldats, 2,0\u00a0% et «\u00a0oui\u00a0» ; `x = 1 000`")
+
+
+def test_a_french_bank_with_a_changed_key_is_reported() -> None:
+    from defence_course.authoring.translation.audit import _skeleton_problem
+
+    english = {"questions": [{"id": "q1", "type": "numeric", "prompt": "How much?", "answer": 2.01,
+                              "tolerance": 0.005, "points": 1}]}
+    french = {"questions": [{"id": "q1", "type": "numeric", "prompt": "Combien ?", "answer": 2.01,
+                             "tolerance": 0.005, "points": 1}]}
+    assert _skeleton_problem(english, french, "fr/q.yaml") is None
+    french["questions"][0]["answer"] = 2.1
+    problem = _skeleton_problem(english, french, "fr/q.yaml")
+    assert problem is not None
+    assert "questions[0].answer" in problem
