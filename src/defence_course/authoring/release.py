@@ -54,6 +54,12 @@ Each exercise notebook has questions with `...` placeholders. Replace them with 
 the cell, then run the `check("qN")` cell below it: it runs the public checks and tells you how
 many hidden checks your instructor will also run. Written questions are graded by your
 instructor. Submit the saved `.ipynb` file.
+
+## En français
+
+Le cours existe aussi en français : les leçons sont dans `lessons/fr/` (commencez par
+`lessons/fr/00-start-here.ipynb`) et les exercices dans `exercises/fr/`. Mêmes données, même code,
+mêmes questions : une question répondue dans une langue compte pour les deux.
 """
 
 
@@ -122,11 +128,11 @@ def solution_only_lines(solutions: Path, *taught: Path) -> dict[str, str]:
     out: they are everywhere and give nothing away.
     """
     handed_out: set[str] = set()
-    for folder in taught:
-        for path in sorted(folder.glob("*.ipynb")):
+    for folder in taught:  # each edition's: lessons/ and lessons/fr/, exercises/ and exercises/fr/
+        for path in sorted(folder.rglob("*.ipynb")):
             handed_out |= _source_lines(path)
     found: dict[str, str] = {}
-    for path in sorted(solutions.glob("*.ipynb")):
+    for path in sorted(solutions.rglob("*.ipynb")):
         for line in sorted(_source_lines(path) - handed_out):
             if len(line) >= MIN_LEAK_CHARS and not SOLUTION_MARK.search(line):
                 found.setdefault(line, path.stem)
