@@ -44,3 +44,13 @@ def test_a_french_bank_with_a_changed_key_is_reported() -> None:
     problem = _skeleton_problem(english, french, "fr/q.yaml")
     assert problem is not None
     assert "questions[0].answer" in problem
+
+
+def test_links_are_rewritten_for_a_notebook_one_folder_deeper() -> None:
+    from defence_course.authoring.translation.build import relink
+
+    text = ("[glossaire](../docs/glossary.md#ceta), [exercice](../exercises/ex01-the-news.ipynb#q1), "
+            "[leçon 02](02-two-clubs.ipynb), [anglais](../00-start-here.ipynb), [NATO](https://nato.int/x)")
+    assert relink(text) == (
+        "[glossaire](../../docs/glossary.md#ceta), [exercice](../../exercises/fr/ex01-the-news.ipynb#q1), "
+        "[leçon 02](02-two-clubs.ipynb), [anglais](../00-start-here.ipynb), [NATO](https://nato.int/x)")
