@@ -347,3 +347,14 @@ def test_a_stale_note_in_a_text_source_is_reported(course: Path) -> None:
     lesson.write_text(original.replace("a red broken-chain icon or ", "", 1), "utf-8")
     assert note_problems(course) == ["text/lessons/00-start-here.md: the restart note differs from "
                                      "text/notes/restart.md; copy it from there"]
+
+
+def test_a_notebook_left_in_a_merge_conflict_is_rebuilt_not_a_crash(tmp_path: Path) -> None:
+    """Generated notebooks conflict in a merge: `make notebooks` rebuilds them from the text source."""
+    from defence_course.authoring.notebooks import _previous
+
+    broken = tmp_path / "01.ipynb"
+    broken.write_text('{\n "cells": [\n<<<<<<< HEAD\n  {}\n=======\n  []\n>>>>>>> rev2\n ]\n}\n',
+                      encoding="utf-8")
+    assert _previous(broken) is None
+    assert _previous(tmp_path / "missing.ipynb") is None

@@ -101,7 +101,7 @@ class LessonMetadata:
         exercises = f"{self.exercises} min" if self.exercises else words("none")
         exercises += f" ({self.exercises_note})" if self.exercises_note else ""
         return "\n".join([
-            f"**{words('Teaching')}:** {teaching} · **{words('Exercises')}:** {exercises}", "",
+            f"**{words('Teaching:')}** {teaching} · **{words('Exercises:')}** {exercises}", "",
             f"**{words('Questions')}**", *(f"- {q}" for q in self.questions), "",
             f"**{words('Objectives')}**", *(f"- {o}" for o in self.objectives)])
 
@@ -242,6 +242,19 @@ def _fill_note(notebook: nbformat.NotebookNode, note: str) -> None:
             cell.source = note
 
 
+def _previous(notebook: Path) -> nbformat.NotebookNode | None:
+    """The committed notebook, for its cell ids; None when missing or unreadable (a merge conflict's
+    markers, a truncated file): a generated notebook is then rebuilt whole from its text source."""
+    import nbformat
+
+    if not notebook.is_file():
+        return None
+    try:
+        return nbformat.read(notebook, as_version=4)
+    except (ValueError, OSError, nbformat.ValidationError):  # NotJSONError is a ValueError
+        return None
+
+
 def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | None = None,
              words: Callable[[str], str] = str, language: str = "en") -> str:
     """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5.
@@ -256,7 +269,7 @@ def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | Non
     notebook = jupytext.reads(source, fmt="md:myst")
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    old = nbformat.read(pair.notebook, as_version=4) if pair.notebook.is_file() else None
+    old = _previous(pair.notebook)
     version = (old.metadata.get("language_info", {}).get("version") if old is not None else None)
     notebook.metadata["language_info"] = {**LANGUAGE_INFO,
                                           "version": version or platform.python_version()}

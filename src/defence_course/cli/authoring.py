@@ -85,6 +85,13 @@ def _make_exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _editions(root: Path) -> list[str]:
+    """The other languages this course has catalogs for (text/locale/<language>/)."""
+    from defence_course.authoring.translation.catalogs import LANGUAGES, LOCALE_DIR
+
+    return [language for language in LANGUAGES if (root / LOCALE_DIR / language).is_dir()]
+
+
 def _make_notebooks(args: argparse.Namespace) -> int:
     from defence_course.authoring.exercises import make_exercises
     from defence_course.authoring.notebooks import problems, write_all
@@ -92,23 +99,25 @@ def _make_notebooks(args: argparse.Namespace) -> int:
 
     root = (args.course or course_root()).resolve()
     if args.check:
-        found = problems(root) + build.out_of_sync(root) + [
-            f"{path} is stale: run `make notebooks`" for path in make_exercises(
-                root, check=True, language="fr")]
+        found = problems(root)
+        for language in _editions(root):
+            found += build.out_of_sync(root, language) + [
+                f"{path} is stale: run `make notebooks`"
+                for path in make_exercises(root, check=True, language=language)]
         print("\n".join(found) or "every notebook is in sync with its text source")
         return 1 if found else 0
     for path in write_all(root):
         print(f"wrote {path.relative_to(root)}")
     status = _make_exercises(argparse.Namespace(course=root, check=False, names=[], no_verify=False))
-    # The French edition (issue 24): catalogs follow the English (msgmerge), then French files.
-    for path in build.update_catalogs(root) + build.write_all(root):
-        print(f"wrote {path.relative_to(root)}")
-    for name in make_exercises(root, language="fr"):
-        print(f"wrote {name}")
-    stale = audit.untranslated(root)
-    if stale:
-        print(f"note: {len(stale)} French messages are missing or fuzzy and stay in English "
-              "(`defence-course translations --check` lists them)", file=sys.stderr)
+    for language in _editions(root):  # issue 24: catalogs follow the English (msgmerge), then the files
+        for path in build.update_catalogs(root, language) + build.write_all(root, language):
+            print(f"wrote {path.relative_to(root)}")
+        for name in make_exercises(root, language=language):
+            print(f"wrote {name}")
+        stale = audit.untranslated(root, language)
+        if stale:
+            print(f"note: {len(stale)} {language} messages are missing or fuzzy and stay in English "
+                  "(`defence-course translations check` lists them)", file=sys.stderr)
     return status
 
 
