@@ -25,7 +25,8 @@ from defence_course.static import serialize  # noqa: E402
 # One language per build: `make site` builds each of SITE_LANGUAGES (docs/deploy.md says how a
 # second edition is added).
 language = os.environ.get("SITE_LANGUAGE", "en")
-project = {"fr": "Cours sur la défense Canada\N{EN DASH}UE"}.get(language, "Canada\N{EN DASH}EU defence course")
+project = {"fr": "Cours sur la défense Canada\N{EN DASH}UE"}.get(
+    language, "Canada\N{EN DASH}EU defence course")
 author = "The course's authors"
 copyright = "the course's authors; code MIT, data: see the data page"
 
