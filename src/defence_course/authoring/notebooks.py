@@ -233,11 +233,23 @@ def _add_lesson_header(notebook: nbformat.NotebookNode, where: str) -> None:
     first.source = f"{title}\n\n{header}" + (f"\n\n{rest.strip()}" if rest.strip() else "")
 
 
-def _fill_note(notebook: nbformat.NotebookNode, note: str) -> None:
+#: The note's pointer to a section of a lesson: "(Lesson 00, *Reopening a notebook*, says more.)".
+_NOTE_POINTER = re.compile(r"\(Lesson (?P<number>\d\d), (?P<section>\*[^*]+\*), says more\.\)")
+
+
+def note_for(text: Path, note: str) -> str:
+    """The note as `text`'s notebook shows it: in the lesson it points to, it points below instead."""
+    def local(found: re.Match[str]) -> str:
+        own = text.parent.name == "lessons" and text.name.startswith(f"{found['number']}-")
+        return f"({found['section']}, below, says more.)" if own else found[0]
+    return _NOTE_POINTER.sub(local, note)
+
+
+def _fill_note(notebook: nbformat.NotebookNode, note: str, text: Path) -> None:
     """The restart note's cell shows text/notes/restart.md, whatever its text source's copy says."""
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.metadata.get("defence_course_note") == "restart":
-            cell.source = note
+            cell.source = note_for(text, note)
 
 
 def generate(pair: Pair, root: Path) -> str:
@@ -257,7 +269,7 @@ def generate(pair: Pair, root: Path) -> str:
             cell.outputs = []
             cell.execution_count = None
     notebook.nbformat, notebook.nbformat_minor = 4, 5
-    _fill_note(notebook, note_text(root))
+    _fill_note(notebook, note_text(root), pair.text)
     if pair.notebook.parent.name in SLIDE_FOLDERS:
         _add_lesson_header(notebook, str(pair.text))
         add_slide_types(notebook)
@@ -297,9 +309,13 @@ def note_problems(root: Path) -> list[str]:
             problems.append(f"{name}: no restart note (a cell after `{NOTE_MARK}`)")
         elif "```{code-cell}" in text[:found.start()]:
             problems.append(f"{name}: the restart note comes after a code cell; move it to the top")
-        elif found.group("text").strip() != note_text(root):
+        elif found.group("text").strip() != (expected := note_for(pair.text, note_text(root))):
             # The notebooks get the note from NOTE_FILE, but the website reads the text sources.
-            problems.append(f"{name}: the restart note differs from {NOTE_FILE}; copy it from there")
+            here = " (with 'below' for this lesson's own section)" if expected != note_text(root) else ""
+            problems.append(f"{name}: the restart note differs from {NOTE_FILE}; copy it from there{here}")
+        elif pair.text.parent.name == "lessons" and f"Lesson {pair.text.name[:2]}," in expected:
+            problems.append(f"{name}: the restart note sends the reader to this lesson itself; "
+                            f"write its pointer in {NOTE_FILE} as (Lesson NN, *Section*, says more.)")
     return problems
 
 
