@@ -16,10 +16,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from defence_course.authoring.notebooks import note_text
+from defence_course.authoring.notebooks import note_for, note_text
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON = Path("lessons") / "00-start-here.ipynb"
+#: The restart note as lesson 00 shows it (it points below, to its own section).
+LESSON_NOTE = note_for(REPO / "text" / "lessons" / "00-start-here.md", note_text(REPO))
 #: Lesson 00 before the restart note (the commit this work started from).
 BEFORE_NOTE = "b7e71c1"
 GIT = ["git", "-c", "user.name=instructor", "-c", "user.email=instructor@example.org"]
@@ -74,7 +76,7 @@ def test_a_run_and_saved_lesson_takes_the_update(course: Path, tmp_path: Path, w
     assert "<<<<<<<" not in merged_text
     merged = nbformat.reads(merged_text, as_version=4)
     nbformat.validate(merged)
-    assert any(c.source == note_text(REPO) for c in merged.cells), "the update reached the learner"
+    assert any(c.source == LESSON_NOTE for c in merged.cells), "the update reached the learner"
     assert any(c.get("outputs") for c in merged.cells if c.cell_type == "code"), "the learner's run is kept"
     assert git(learner, "status", "--porcelain") == ""
 
@@ -101,7 +103,7 @@ def test_a_self_study_clone_takes_the_update_with_one_command(course: Path, tmp_
     assert done.returncode == 0, done.stderr
     assert "your work is kept" in done.stdout
     merged = nbformat.read(learner / LESSON, as_version=4)
-    assert any(c.source == note_text(REPO) for c in merged.cells), "the update reached the learner"
+    assert any(c.source == LESSON_NOTE for c in merged.cells), "the update reached the learner"
     kept = next(c for c in merged.cells if c.cell_type == "code")
     assert kept.outputs[0]["text"] == "my run\n", "the learner's run is kept"
     assert git(learner, "status", "--porcelain") == ""

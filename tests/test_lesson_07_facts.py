@@ -469,8 +469,14 @@ def test_noted_facts_dates_and_quotes_are_in_the_research_notes() -> None:
     assert missing == []
 
 
+def claims_file_text() -> str:
+    """Every cell of data/alignment_claims.csv, the claims table the lesson loads (issue 21: it
+    was a DataFrame of f-strings in the lesson's code)."""
+    return "\n".join(load("alignment_claims").astype(str).agg(" ".join, axis=1))
+
+
 def test_every_full_date_is_a_timeline_date_or_noted() -> None:
-    text = "\n".join(markdown() + code())
+    text = "\n".join(markdown() + code() + [claims_file_text()])
     assert len(FULL_DATE.findall(flat(text))) >= 10
     assert date_problems(text, course_data().timeline) == []
 
@@ -489,7 +495,7 @@ def test_every_quote_in_the_prose_is_sourced() -> None:
 
 def test_news_phrases_are_short_and_nothing_of_the_report_is_copied() -> None:
     assert all(len(p.split()) <= MAX_NEWS_PHRASE_WORDS for p in NEWS_PHRASES)
-    assert copied_runs("\n".join(markdown() + code())) == 0
+    assert copied_runs("\n".join(markdown() + code() + [claims_file_text()])) == 0
     assert copied_runs(decode_bank_text(BANK_PATH)) == 0
 
 
@@ -542,6 +548,27 @@ TABLE = (
     ("the report", "departure from past dependencies", "not supported"),
     ("the report", "departure from past dependencies", "not supported"),
 )
+
+
+def test_the_lesson_loads_the_claims_table_and_types_no_prose_in_code() -> None:
+    pd.testing.assert_frame_equal(lesson_namespace()["claims"], load("alignment_claims"))
+    assert [c for c in code() if prose_lines(c) > MAX_PROSE_LINES] == []
+
+
+#: String lines a code cell may hold before it is prose typed in code (issue 21: 40 lines of them).
+MAX_PROSE_LINES = 4
+
+
+def prose_lines(source: str) -> int:
+    """Lines of a code cell that are a string literal (or a tuple opening with one): prose in code."""
+    return sum(bool(re.match(r"""\(*[rfb]?["']""", line.strip())) for line in source.splitlines())
+
+
+def test_prose_typed_in_code_is_reported() -> None:
+    typed = 'claims = pd.DataFrame([\n    ("EU", "Costa: \'NATO remains\'",\n     "Hague Declaration"\n' * 2
+    assert prose_lines(typed) == 4
+    assert prose_lines(typed + '     "opens with Article 5",\n') > MAX_PROSE_LINES
+    assert prose_lines('claims = load("alignment_claims")\nclaims\n') == 0
 
 
 def test_the_claims_table_quotes_and_judges_every_side() -> None:

@@ -17,6 +17,7 @@ from defence_course.authoring.notebooks import (
     LessonFormatError,
     Pair,
     lesson_metadata,
+    note_for,
     note_problems,
     note_text,
     out_of_sync,
@@ -143,7 +144,7 @@ def test_make_notebooks_only_reads_text(course: Path) -> None:
     assert write_all(course) == [course / "lessons" / "00-start-here.ipynb"]
     assert _snapshot(course / "text") == before
     cells = nbformat.read(course / "lessons" / "00-start-here.ipynb", as_version=4).cells
-    assert any(c.source == note_text(course) for c in cells), "the note comes from the one file"
+    assert any(c.source == note_for(lesson, note_text(course)) for c in cells), "the note comes from one file"
 
 
 def test_a_generated_notebook_stores_what_jupyterlab_writes(course: Path) -> None:
@@ -332,7 +333,7 @@ def test_a_missing_or_low_note_is_reported(course: Path) -> None:
     original = lesson.read_text("utf-8")
     lesson.write_text(original.replace(NOTE_MARK, "+++"), "utf-8")
     assert "no restart note" in note_problems(course)[0]
-    note_cell = f"{NOTE_MARK}\n\n{note_text(course)}\n\n"
+    note_cell = f"{NOTE_MARK}\n\n{note_for(lesson, note_text(course))}\n\n"
     after_first_code = original.index("```\n", original.index("```{code-cell}")) + 4
     moved = original[:after_first_code] + "\n" + note_cell + "+++\n" + original[after_first_code:]
     lesson.write_text(moved.replace(note_cell, "", 1), "utf-8")
@@ -346,7 +347,47 @@ def test_a_stale_note_in_a_text_source_is_reported(course: Path) -> None:
     original = lesson.read_text("utf-8")
     lesson.write_text(original.replace("a red broken-chain icon or ", "", 1), "utf-8")
     assert note_problems(course) == ["text/lessons/00-start-here.md: the restart note differs from "
-                                     "text/notes/restart.md; copy it from there"]
+                                     "text/notes/restart.md; copy it from there (with 'below' for "
+                                     "this lesson's own section)"]
+
+
+def test_lesson_00s_note_points_below_not_to_lesson_00() -> None:
+    """Issue 21: the note ends "(Lesson 00, *Reopening a notebook*, says more.)"; in lesson 00
+    itself that sent the reader to the lesson they were reading."""
+    note = note_text(REPO)
+    assert note.endswith("(Lesson 00, *Reopening a notebook*, says more.)")
+    lesson = nbformat.read(REPO / "lessons" / "00-start-here.ipynb", as_version=4)
+    text = "\n".join(c.source for c in lesson.cells)
+    own = next(c.source for c in lesson.cells if c.metadata.get("defence_course_note") == "restart")
+    assert own.endswith("(*Reopening a notebook*, below, says more.)")
+    assert text.index(own) < text.index("## Reopening a notebook"), "'below' must be true"
+    for other in sorted((REPO / "lessons").glob("0[1-9]-*.ipynb")):
+        cells = nbformat.read(other, as_version=4).cells
+        assert any(c.source == note for c in cells), f"{other.name}: the note points to lesson 00"
+
+
+def test_a_note_pointing_to_its_own_lesson_is_reported(course: Path) -> None:
+    """The check can fail: lesson 00's text source keeping "Lesson 00", and a reworded note file
+    whose pointer the builder no longer recognises (so lesson 00 would point to itself again)."""
+    lesson = course / "text" / "lessons" / "00-start-here.md"
+    original = lesson.read_text("utf-8")
+    lesson.write_text(original.replace("(*Reopening a notebook*, below, says more.)",
+                                       "(Lesson 00, *Reopening a notebook*, says more.)"), "utf-8")
+    assert note_problems(course) == ["text/lessons/00-start-here.md: the restart note differs from "
+                                     "text/notes/restart.md; copy it from there (with 'below' for "
+                                     "this lesson's own section)"]
+    note_file = course / NOTE_FILE
+    reworded = note_file.read_text("utf-8").replace("(Lesson 00, *Reopening a notebook*, says more.)",
+                                                    "(Lesson 00, *Reopening a notebook*, tells more.)")
+    note_file.write_text(reworded, "utf-8")
+    for md in sorted((course / "text").rglob("*.md")):
+        md.write_text(md.read_text("utf-8").replace("says more.)", "tells more.)").replace(
+            "(*Reopening a notebook*, below, tells more.)",
+            "(Lesson 00, *Reopening a notebook*, tells more.)"), "utf-8")
+    assert note_problems(course) == ["text/lessons/00-start-here.md: the restart note sends the reader "
+                                     "to this lesson itself; write its pointer in text/notes/restart.md "
+                                     "as (Lesson NN, *Section*, says more.)"]
+
 
 
 def test_a_notebook_left_in_a_merge_conflict_is_rebuilt_not_a_crash(tmp_path: Path) -> None:

@@ -22,7 +22,19 @@ FIGURES = """(imgs) => imgs.filter(e => e.offsetParent !== null && e.naturalWidt
     drawnFor: e.getAttribute('width') ? Number(e.getAttribute('width')) : e.naturalWidth,
     shown: e.getBoundingClientRect().width,
     ratio: window.devicePixelRatio,
+    cut: cutOff(e),
 }))"""
+# A chart wider than its output that nothing between them lets the reader scroll to (issue 21: at
+# 800 px with the file browser open, charts keep a readable size and scroll sideways instead).
+CUT_OFF = """function cutOff(e) {
+    const area = e.closest('.jp-OutputArea-output');
+    if (!area || e.getBoundingClientRect().right <= area.getBoundingClientRect().right + 1) return false;
+    for (let n = e.parentElement; n && n !== area.parentElement; n = n.parentElement) {
+        const overflow = getComputedStyle(n).overflowX;
+        if ((overflow === 'auto' || overflow === 'scroll') && n.scrollWidth > n.clientWidth) return false;
+    }
+    return true;
+}"""
 
 
 def figure_problems(images: list[dict], label: str) -> list[str]:
@@ -33,6 +45,8 @@ def figure_problems(images: list[dict], label: str) -> list[str]:
         if image["shown"] > image["pixels"] / image["ratio"] + 1:
             problems.append(f"{where} is upscaled: {image['pixels']} px shown {image['shown']:.0f}"
                             " px wide")
+        if image.get("cut"):
+            problems.append(f"{where} is cut off: wider than its output, and nothing scrolls to it")
         if image["shown"] < MIN_SCALE * image["drawnFor"] - 1:
             problems.append(f"{where} is shown at {image['shown'] / image['drawnFor']:.0%} of the "
                             f"{image['drawnFor']} px it was drawn for: its ticks cannot be read")
@@ -42,6 +56,6 @@ def figure_problems(images: list[dict], label: str) -> list[str]:
 def chart_problems(page: Page, label: str, scope: Locator | None = None) -> tuple[int, list[str]]:
     """How many charts `scope` (default: the open notebook) shows, and what is wrong with them."""
     images = (scope or notebook(page)).locator("img")
-    found = images.evaluate_all(FIGURES)
+    found = images.evaluate_all(f"(imgs) => {{ {CUT_OFF}; return ({FIGURES})(imgs); }}")
     return len(found), figure_problems(found, label)
 

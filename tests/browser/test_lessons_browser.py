@@ -54,8 +54,12 @@ def test_lesson_runs_clean_in_jupyterlab_and_shows_widgets(
     count, problems = every_table_problem(page, lesson, cells)
     assert count >= 1, f"{lesson}: no table found (the check saw nothing)"
     assert problems == []
-    # Issue 21: every chart drawn at the size it is shown, and large enough to read at 800 px
-    # once the file browser is closed (open, it leaves charts about 370 px: too small to read).
+    # Issue 21: every chart drawn at the size it is shown, and large enough to read at 800 px, with
+    # the file browser open (it leaves the output area about 370 px wide: charts keep 60% of their
+    # size and scroll sideways, config/custom.css) and closed.
+    assert page.locator("#jp-left-stack").is_visible(), "the file browser was expected open"
+    _, problems = chart_problems(page, f"{lesson} at 800px, file browser open")
+    assert problems == []
     close_left_sidebar(page)
     _, problems = chart_problems(page, f"{lesson} at 800px")
     assert problems == []
@@ -106,7 +110,9 @@ def test_the_chart_check_can_fail() -> None:
     upscaled = {"src": "x", "pixels": 720, "drawnFor": 720, "shown": 1100, "ratio": 1}
     shrunk = {"src": "y", "pixels": 1800, "drawnFor": 900, "shown": 350, "ratio": 1}
     sharp = {"src": "z", "pixels": 1440, "drawnFor": 720, "shown": 650, "ratio": 1}
-    problems = figure_problems([upscaled, shrunk, sharp], "t")
-    assert len(problems) == 2
+    cut = {"src": "w", "pixels": 886, "drawnFor": 886, "shown": 600, "ratio": 1, "cut": True}
+    problems = figure_problems([upscaled, shrunk, sharp, cut], "t")
+    assert len(problems) == 3
     assert "upscaled" in problems[0]
     assert "cannot be read" in problems[1]
+    assert "cut off" in problems[2]

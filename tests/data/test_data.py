@@ -32,7 +32,7 @@ REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 NAMES = ["nato_spending", "sipri_spending", "membership", "timeline", "key_amounts",
          "nato_revisions", "partnerships", "news_claims", "sdp_areas", "nato_vs_sdp",
-         "canada_money", "canada_counting", "canada_us_timeline", "canada_trade"]
+         "canada_money", "canada_counting", "canada_us_timeline", "canada_trade", "alignment_claims"]
 
 STR, BOOL, INT, NULLABLE_INT, FLOAT, DATE = "str", "bool", "int64", "Int64", "float64", "date"
 
@@ -91,6 +91,7 @@ EXPECTED_DTYPES: dict[str, dict[str, str]] = {
         "year": INT, "partner": STR, "flow": STR, "share_pct": FLOAT, "source": STR,
         "reliability": STR, "note": STR,
     },
+    "alignment_claims": {"who": STR, "claim": STR, "what_the_evidence_says": STR, "verdict": STR},
 }
 
 
@@ -712,3 +713,24 @@ def test_news_claims_bad_verdict_and_a_source_that_is_not_a_url(data_copy: Path)
     _edit_line(path, line, lambda text: text.replace(",misleading,https://", ",misleading,see EEAS "))
     with pytest.raises(DataValidationError, match=rf"line {line}, column 'source'"):
         load("news_claims")
+
+
+def test_alignment_claims_bad_verdict_side_and_a_repeated_claim(data_copy: Path) -> None:
+    """Lesson 07's claims table, moved out of its code (issue 21), is validated like every dataset."""
+    path = data_copy / "alignment_claims.csv"
+    line = next(n for n, text in enumerate(path.read_text("utf-8").splitlines(), start=1)
+                if "'since 2014'" in text)
+    _edit_line(path, line, lambda text: text.replace(",not supported", ",false"))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'verdict': 'false' is "
+                       r"not an allowed value"):
+        load("alignment_claims")
+    _edit_line(path, line, lambda text: text.replace(",false", ",not supported"))
+    _edit_line(path, line, lambda text: text.replace("EU,", "European Union,", 1))
+    with pytest.raises(DataValidationError, match=rf"line {line}, column 'who'"):
+        load("alignment_claims")
+    _edit_line(path, line, lambda text: text.replace("European Union,", "EU,", 1))
+    load("alignment_claims")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(path.read_text(encoding="utf-8").splitlines()[line - 1] + "\n")
+    with pytest.raises(DataValidationError, match="alignment_claims"):
+        load("alignment_claims")

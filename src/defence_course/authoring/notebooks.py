@@ -235,11 +235,31 @@ def _add_lesson_header(notebook: nbformat.NotebookNode, where: str,
     first.source = f"{title}\n\n{header}" + (f"\n\n{rest.strip()}" if rest.strip() else "")
 
 
-def _fill_note(notebook: nbformat.NotebookNode, note: str) -> None:
+#: The note's pointer to a section of a lesson: "(Lesson 00, *Reopening a notebook*, says more.)".
+_NOTE_POINTER = re.compile(r"\(Lesson (?P<number>\d\d), (?P<section>\*[^*]+\*), says more\.\)")
+#: Each edition's pointer and how its own lesson says it (the French note, issue 24).
+_NOTE_POINTERS = (
+    (_NOTE_POINTER, "({section}, below, says more.)"),
+    (re.compile(r"\(La leçon (?P<number>\d\d), (?P<section>\*[^*]+\*), en dit plus\.\)"),
+     "({section}, ci-dessous, en dit plus.)"),
+)
+
+
+def note_for(text: Path, note: str) -> str:
+    """The note as `text`'s notebook shows it: in the lesson it points to, it points below instead."""
+    for pointer, here in _NOTE_POINTERS:
+        def local(found: re.Match[str], here: str = here) -> str:
+            own = text.parent.name == "lessons" and text.name.startswith(f"{found['number']}-")
+            return here.format(section=found["section"]) if own else found[0]
+        note = pointer.sub(local, note)
+    return note
+
+
+def _fill_note(notebook: nbformat.NotebookNode, note: str, text: Path) -> None:
     """The restart note's cell shows text/notes/restart.md, whatever its text source's copy says."""
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and cell.metadata.get("defence_course_note") == "restart":
-            cell.source = note
+            cell.source = note_for(text, note)
 
 
 def _previous(notebook: Path) -> nbformat.NotebookNode | None:
@@ -278,7 +298,7 @@ def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | Non
             cell.outputs = []
             cell.execution_count = None
     notebook.nbformat, notebook.nbformat_minor = 4, 5
-    _fill_note(notebook, note_text(root) if note is None else note)
+    _fill_note(notebook, note_text(root) if note is None else note, pair.text)
     if language != "en":
         notebook.metadata["defence_course"] = {"language": language}
     if pair.text.parent.name in SLIDE_FOLDERS:
@@ -320,9 +340,13 @@ def note_problems(root: Path) -> list[str]:
             problems.append(f"{name}: no restart note (a cell after `{NOTE_MARK}`)")
         elif "```{code-cell}" in text[:found.start()]:
             problems.append(f"{name}: the restart note comes after a code cell; move it to the top")
-        elif found.group("text").strip() != note_text(root):
+        elif found.group("text").strip() != (expected := note_for(pair.text, note_text(root))):
             # The notebooks get the note from NOTE_FILE, but the website reads the text sources.
-            problems.append(f"{name}: the restart note differs from {NOTE_FILE}; copy it from there")
+            here = " (with 'below' for this lesson's own section)" if expected != note_text(root) else ""
+            problems.append(f"{name}: the restart note differs from {NOTE_FILE}; copy it from there{here}")
+        elif pair.text.parent.name == "lessons" and f"Lesson {pair.text.name[:2]}," in expected:
+            problems.append(f"{name}: the restart note sends the reader to this lesson itself; "
+                            f"write its pointer in {NOTE_FILE} as (Lesson NN, *Section*, says more.)")
     return problems
 
 

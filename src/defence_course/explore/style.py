@@ -82,10 +82,17 @@ def chart_image() -> widgets.Image:
     return image
 
 
+#: The smallest share of its drawn width a chart is shown at: in a narrower notebook (800 px with
+#: the file browser open) it scrolls sideways instead, its tick labels still readable (issue 21).
+MIN_SHOWN = 0.6
+
+
 def show_chart(image: widgets.Image, fig: Figure) -> None:
     """Put a figure in a chart image at the width it was drawn for (its CSS size, not its pixels)."""
+    width = round(fig.get_figwidth() * CSS_DPI)
     image.value = png(fig)
-    image.width = str(round(fig.get_figwidth() * CSS_DPI))
+    image.width = str(width)
+    image.layout.max_width = f"max(100%, {round(MIN_SHOWN * width)}px)"
 
 
 def replace_table(output: widgets.Output, table: pd.DataFrame | None) -> None:
