@@ -55,3 +55,14 @@ def test_french_exercises_say_where_the_code_goes_in_french() -> None:
     assert "# VOTRE CODE ICI" in text
     assert "YOUR CODE HERE" not in text
     assert '"language": "fr"' in text
+
+
+def test_the_french_note_points_below_in_lesson_00_and_to_lesson_00_elsewhere() -> None:
+    import nbformat
+
+    def note(name: str) -> str:
+        cells = nbformat.read(ROOT / "lessons" / "fr" / f"{name}.ipynb", as_version=4).cells
+        return next(c.source for c in cells if c.metadata.get("defence_course_note") == "restart")
+
+    assert note("00-start-here").endswith("(*Rouvrir un carnet*, ci-dessous, en dit plus.)")
+    assert note("01-the-news").endswith("(La leçon 00, *Rouvrir un carnet*, en dit plus.)")
