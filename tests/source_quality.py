@@ -96,6 +96,19 @@ def near_duplicates(prompts: dict[str, str], choices: dict[str, str] | None = No
 UNESCAPED_PAIR = re.compile(r"(?<![\\$])\$(?!\$)(?=\S)([^$\n]*?)(?<![\\\s])\$")
 
 
+def dollars_paired_in_plain_text(markdown: str) -> list[str]:
+    """Each paragraph with two `$` (escaped or not) in one run of plain text: JupyterLab's MathJax
+    reads the rendered text, where `\\$` is already `$`, and sets what lies between as maths
+    (issue 21: lesson 06's "\\$6.6 billion ... over \\$280 billion"). Bold or code between them, or
+    a paragraph break, keeps them apart."""
+    found = []
+    for paragraph in re.split(r"\n\s*\n", markdown):
+        plain = re.sub(r"`[^`]*`", "\0", paragraph)
+        plain = re.sub(r"\*\*.*?\*\*", "\0", plain, flags=re.S)
+        found += [run for run in plain.split("\0") if run.count("$") >= 2]
+    return found
+
+
 def unescaped_dollar_pairs(markdown: str) -> list[str]:
     """Each `$...$` span in Markdown (outside inline code) that would render as LaTeX by mistake."""
     prose = re.sub(r"`[^`]*`", "", markdown)

@@ -13,6 +13,7 @@ from tests.source_quality import (
     course_files,
     denied_domains,
     denied_urls,
+    dollars_paired_in_plain_text,
     is_denied,
     near_duplicates,
     unescaped_dollar_pairs,
@@ -143,6 +144,28 @@ def test_currency_is_escaped_in_every_markdown_cell_and_quiz_text() -> None:
     problems = [f"{where}: {pairs}" for where, text in markdown_texts()
                 if (pairs := unescaped_dollar_pairs(text))]
     assert problems == []
+
+
+def test_no_markdown_cell_has_two_dollars_in_one_run_of_plain_text() -> None:
+    """Escaped or not: MathJax reads the rendered text (quiz texts are not typeset unless a bank is
+    marked `math`, so only notebook cells are read here)."""
+    problems = [f"{where}: {runs}" for where, text in markdown_texts() if " cell " in where
+                if (runs := dollars_paired_in_plain_text(text))]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('investment of\n\\$6.6 billion"), so. It calls "over \\$280 billion".', 1),  # lesson 06's
+        ("about $1,404bn and $845bn", 1),
+        ('investment of \\$6.6 billion").\n\nIt calls "over \\$280 billion".', 0),
+        ("at **\\$997bn** of the members' **\\$1,506bn** in 2024", 0),
+        ("in code: `$5 and $6`, one amount \\$7", 0),
+    ],
+)
+def test_the_plain_text_dollar_check_can_fail(text: str, found: int) -> None:
+    assert len(dollars_paired_in_plain_text(text)) == found
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,22 @@ from tests.browser.jlab import (
     JupyterLab,
     close_left_sidebar,
     error_outputs,
+    notebook,
     open_notebook,
     restart_and_run_all,
     widgets,
 )
 from tests.browser.tables import every_table_problem, table_problems
+
+# Markdown (cells and outputs such as describe()'s page) wider than its box: text the reader has
+# to scroll sideways to read (issue 21: at 800 px a long address in describe() ran out of sight).
+MARKDOWN_PAST_EDGE = """(panel) => [...panel.querySelectorAll('.jp-RenderedMarkdown')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => {
+        const edge = e.getBoundingClientRect().right + 1;
+        const past = [...e.querySelectorAll('*')].find(d => d.getBoundingClientRect().right > edge);
+        return (past ? `${past.tagName}: ${past.textContent}` : e.textContent).trim().slice(0, 80);
+    })"""
 
 LESSONS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "lessons").glob("*.ipynb"))
 
@@ -60,6 +71,7 @@ def test_lesson_runs_clean_in_jupyterlab_and_shows_widgets(
     assert page.locator("#jp-left-stack").is_visible(), "the file browser was expected open"
     _, problems = chart_problems(page, f"{lesson} at 800px, file browser open")
     assert problems == []
+    assert notebook(page).evaluate(MARKDOWN_PAST_EDGE) == [], "text runs past the edge at 800px"
     close_left_sidebar(page)
     _, problems = chart_problems(page, f"{lesson} at 800px")
     assert problems == []
