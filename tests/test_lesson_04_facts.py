@@ -479,7 +479,7 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "bottom-five": (r"Canada was in the bottom five", _bottom_five),
     "canada-2025": (rf"Canada's 2025e figure is \*\*(\d\.\d\d)%\*\*, {ORDINAL} \(tied with (\w+) and"
                     r" (\w+)\) of the (\d+) Allies with a reported 2025\s+figure", _canada_2025),
-    "missing-2025": (r"(\d+) Allies have no\s+2025 figure in our data", _missing_2025),
+    "missing-2025": (r"(\d+) of the \d+ Allies\s+\([^)]*\)\s+have no\s+2025 figure in our data", _missing_2025),
     "spain": (r"Spain, the other Ally named, was among the three\s+lowest in (\w+) of the (\w+) years"
               r" 2014\u20132023, and its 2025e figure is (\d\.\d\d)%", _spain),
     "gap-narrowed": (r"from (\d\.\d\d) points in 2014 to (\d\.\d\d) in 2024e", _gap_narrowed),
@@ -624,7 +624,7 @@ def test_lesson_quotes_some_sources() -> None:
         ("with only Spain, Slovenia, Belgium and Luxembourg lower",
          "with only Slovenia, Belgium and Luxembourg lower", "canada-ranks"),
         ("12th (tied with Italy and Albania)", "13th (tied with Italy and Albania)", "canada-2025"),
-        ("12 Allies have no\n2025 figure", "11 Allies have no\n2025 figure", "missing-2025"),
+        ("12 of the 32 Allies", "11 of the 32 Allies", "missing-2025"),
         ("lowest in seven of the ten", "lowest in nine of the ten", "spain"),
         ("from 2.32 points in 2014", "from 2.31 points in 2014", "gap-narrowed"),
         ("only in 2014, 2015 and 2020.", "only in 2014 and 2015.", "sides-description"),
