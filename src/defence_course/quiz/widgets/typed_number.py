@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from defence_course.i18n import _
 from defence_course.quiz.model import QuizResponseError
 
 # How a typed number is read (issue 11: "2,035" was read as 2.035). Strict: a form that could
@@ -36,18 +37,18 @@ def parse_number(text: str, unit: str = "") -> float:
     """
     match = _TYPED.match(_SPACES.sub(" ", text.strip()))
     if not match:
-        raise QuizResponseError("type a number first, for example 2.5")
+        raise QuizResponseError(_("type a number first, for example 2.5"))
     body = match.group("body").strip()
     number = next((read(body) for form, read in _NUMBER_FORMS if form.match(body)), None)
     if number is None:
-        raise QuizResponseError(f"{text.strip()!r} cannot be read as one number: use digits with "
-                                "one decimal point (2035 or 2.5), and commas only between "
-                                "thousands (2,035)")
+        raise QuizResponseError(_("{text} cannot be read as one number: use digits with one decimal "
+                                  "point (2035 or 2.5), and commas only between thousands (2,035)"
+                                  ).format(text=repr(text.strip())))
     rest, wanted = _unit_words(match.group("rest")), _unit_words(unit)
     if rest and rest != wanted and not (rest == "%" and wanted.startswith("%")):
-        given = f" (the unit, {unit}, is given beside the box)" if unit else ""
-        raise QuizResponseError(f"type only the number: {match.group('rest')!r} is not "
-                                f"understood{given}")
+        given = _(" (the unit, {unit}, is given beside the box)").format(unit=unit) if unit else ""
+        raise QuizResponseError(_("type only the number: {rest} is not understood").format(
+            rest=repr(match.group("rest"))) + given)
     sign = "-" if match.group("sign") in ("-", "\u2212") else ""
     return float(sign + number + (match.group("exp") or ""))
 
