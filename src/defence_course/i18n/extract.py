@@ -34,6 +34,13 @@ def _marker(node: ast.Call) -> int:
     return MARKERS.get(name, 0)
 
 
+def _built(node: ast.expr) -> bool:
+    """An f-string, a concatenation or a `.format()` call: a message no catalog can hold."""
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format")
+
+
 def scan(package: Path = PACKAGE) -> Found:
     """Every marked message in the package's modules, with `file:line` of each use."""
     found = Found()
@@ -48,8 +55,8 @@ def scan(package: Path = PACKAGE) -> Found:
             if len(texts) == count:
                 key: str | tuple[str, str] = texts[0] if count == 1 else (texts[0], texts[1])
                 found.messages.setdefault(key, []).append(where)
-            elif node.func.id != "_" or not isinstance(args[0], ast.Name):  # type: ignore[attr-defined]
-                found.not_literal.append(where)  # `_(CONSTANT)` is looked up as marked by N_
+            elif any(_built(arg) for arg in args):
+                found.not_literal.append(where)  # `_(CONSTANT)` is fine: N_ marked it
     return found
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING
 
 from defence_course.i18n.language import current_language
+
+if TYPE_CHECKING:  # Babel is imported when a catalog is first read: English never needs it
+    from babel.messages.catalog import Catalog
 
 DOMAIN = "defence_course"
 
@@ -31,6 +32,8 @@ def load_catalog(language: str) -> Catalog | None:
     """The language's catalog, read once per process (None for English, the source language)."""
     if language == "en":
         return None
+    from babel.messages.pofile import read_po
+
     with open(catalog_path(language), "rb") as handle:
         return read_po(handle, locale=language, domain=DOMAIN)
 

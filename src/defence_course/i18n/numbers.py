@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
-
 from defence_course.i18n.language import current_language
 
 #: Babel locales: Canadian English and French, with U+00A0 no-break spaces in French.
@@ -17,6 +15,8 @@ def format_number(value: float, decimals: int = 0, *, percent: bool = False) -> 
     `percent` takes the number as already in percent (2.0 means 2 %, as the course's data are).
     Spaces are no-break spaces, so `1 404` and `2,0 %` never break across lines.
     """
+    from babel.numbers import format_decimal, format_percent  # only where a number is written
+
     locale = LOCALES[current_language()]
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if percent:
