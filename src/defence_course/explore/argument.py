@@ -22,12 +22,14 @@ import ipywidgets as widgets
 from defence_course.atomic import atomic_write
 from defence_course.display import show_widget
 from defence_course.errors import DefenceCourseError
+from defence_course.i18n import N_, _
 from defence_course.paths import ARGUMENTS_ENV, arguments_dir
 from defence_course.static import outline
 
 FORMAT_VERSION = 1
-UNDECIDED = "not decided yet"
-VERDICTS = (UNDECIDED, "supported", "partly supported", "not supported", "cannot be checked")
+UNDECIDED = N_("not decided yet")
+VERDICTS = (UNDECIDED, N_("supported"), N_("partly supported"), N_("not supported"),
+            N_("cannot be checked"))
 """The verdicts a learner can give, in the order the menu shows them."""
 MAX_CLAIMS = 12
 MAX_TEXT_CHARS = 20_000
@@ -227,18 +229,21 @@ class ClaimCard:
 
 def _card(number: int, argument: Argument) -> ClaimCard:
     """One bordered box: a heading, three labelled text areas and a verdict menu."""
-    heading = widgets.HTML(_HEADING.substitute(text=html.escape(f"Claim {number}")))
+    heading = widgets.HTML(_HEADING.substitute(text=html.escape(_("Claim {number}").format(number=number))))
 
     def area(label: str, value: str, placeholder: str, rows: int) -> widgets.Textarea:
         return widgets.Textarea(value=value, description=label, placeholder=placeholder, rows=rows,
                                 layout=_FULL, style=_STYLE)
 
-    claim = area("Claim", argument.claim, "A claim to test, in your words", 2)
-    evidence_for = area("Evidence for", argument.evidence_for,
-                        "Data or quotes that support it, each with its source", 4)
-    evidence_against = area("Evidence against", argument.evidence_against,
-                            "Data or quotes that weaken it, each with its source", 4)
-    verdict = widgets.Dropdown(options=VERDICTS, value=argument.verdict, description="Verdict",
+    claim = area(_("Claim"), argument.claim, _("A claim to test, in your words"), 2)
+    evidence_for = area(_("Evidence for"), argument.evidence_for,
+                        _("Data or quotes that support it, each with its source"), 4)
+    evidence_against = area(_("Evidence against"), argument.evidence_against,
+                            _("Data or quotes that weaken it, each with its source"), 4)
+    # The saved value stays the English word; the menu shows it in the notebook's language.
+    labels = [_(v) for v in VERDICTS]
+    options = list(VERDICTS) if labels == list(VERDICTS) else list(zip(labels, VERDICTS, strict=True))
+    verdict = widgets.Dropdown(options=options, value=argument.verdict, description=_("Verdict"),
                                style=_STYLE)
     box = widgets.VBox([heading, claim, evidence_for, evidence_against, verdict], layout=_BOX)
     return ClaimCard(box, claim, evidence_for, evidence_against, verdict)
@@ -284,21 +289,21 @@ def build_argument(name: str = "07-a-new-alignment", claims: tuple[str, ...] = D
     store = ArgumentStore(name, folder)
     saved, message = store.load()
     cards = [_card(i, a) for i, a in enumerate(_starting_arguments(saved, claims), start=1)]
-    save = widgets.Button(description="Save my argument", button_style="primary", icon="save",
-                          tooltip=f"Save to {store.path}",
+    save = widgets.Button(description=_("Save my argument"), button_style="primary", icon="save",
+                          tooltip=_("Save to {path}").format(path=store.path),
                           layout=widgets.Layout(width="auto", min_width="13em", flex="0 0 auto"))
     status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
     view = ArgumentView(widgets.VBox([*(c.box for c in cards), widgets.HBox([save, status])]),
                         cards, save, status, store)
-    view.tell(message or f"Not saved yet. Save writes to {store.path}.")
+    view.tell(message or _("Not saved yet. Save writes to {path}.").format(path=store.path))
     save.on_click(lambda _button: view.click_save())
     return view
 
 
 def argument_builder(name: str = "07-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
     """Show the structured-argument form in a notebook (the one call a lesson makes)."""
-    what = "Form: your argument, claim by claim"
-    how = ("For each claim below (and one of your own), you write the evidence for it, the evidence "
-           "against it and your verdict, and save them in JupyterLab. The claims to start from:")
+    what = _("Form: your argument, claim by claim")
+    how = _("For each claim below (and one of your own), you write the evidence for it, the evidence "
+            "against it and your verdict, and save them in JupyterLab. The claims to start from:")
     show_widget(build_argument(name, claims).widget, what,
                 static=lambda: outline(what, [c for c in claims if c], how))

@@ -20,6 +20,7 @@ from IPython.display import display
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer
+from defence_course.i18n import _
 
 # NATO's Hague pledge: 3.5% of GDP for core defence plus up to 1.5% for related spending, by 2035.
 CORE_TARGET = 3.5
@@ -133,12 +134,12 @@ def _report(anchor: Anchor, table: pd.DataFrame) -> str:
 def _plot(table: pd.DataFrame) -> None:
     """Core spending and new ancillary money by year, stacked, in C$ bn."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    ax.bar(table.index, table["core_bn"], label="Core defence (3.5% path)")
+    ax.bar(table.index, table["core_bn"], label=_("Core defence (3.5% path)"))
     ax.bar(table.index, table["new_ancillary_bn"], bottom=table["core_bn"],
-           label="New money for the 1.5% (not met by existing spending)")
-    ax.set_title("What-if: Canada's path to NATO's 2035 pledge, C$ bn (nominal)")
-    ax.set_xlabel("Year")
-    ax.set_ylabel("C$ bn")
+           label=_("New money for the 1.5% (not met by existing spending)"))
+    ax.set_title(_("What-if: Canada's path to NATO's 2035 pledge, C$ bn (nominal)"))
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(_("C$ bn"))
     ax.set_ylim(0, float((table["core_bn"] + table["new_ancillary_bn"]).max()) * 1.25)  # room for the legend
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
@@ -150,10 +151,10 @@ def build_path_explorer(money: pd.DataFrame | None = None) -> widgets.Box:
     """Sliders for nominal GDP growth and the part of the 1.5% already met, with the path they give."""
     anchor = pbo_anchor(money)
     growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=0.0, max=6.0, step=0.5,
-                                 description="GDP growth %", readout_format=".1f",
+                                 description=_("GDP growth %"), readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})
     met = widgets.FloatSlider(value=DEFAULT_MET, min=0.0, max=100.0, step=10.0,
-                              description="Part of 1.5% met (%)", readout_format=".0f",
+                              description=_("Part of 1.5% met (%)"), readout_format=".0f",
                               continuous_update=False, style={"description_width": "initial"})
     report = widgets.HTML()
     chart = widgets.Output()
@@ -174,4 +175,4 @@ def build_path_explorer(money: pd.DataFrame | None = None) -> widgets.Box:
 
 def path_explorer() -> None:
     """Show lesson 06's what-if explorer."""
-    show_widget(build_path_explorer(), "Explorer: Canada's path to 3.5% + 1.5% by 2035, in C$")
+    show_widget(build_path_explorer(), _("Explorer: Canada's path to 3.5% + 1.5% by 2035, in C$"))

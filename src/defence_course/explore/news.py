@@ -16,6 +16,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, replace_table, say
+from defence_course.i18n import _
 
 __all__ = ["ClaimsExplorer", "EventExplorer", "build_claims_explorer", "build_event_explorer",
            "claims_explorer", "event_explorer", "matching_events"]
@@ -78,11 +79,11 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
         timeline=timeline,
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False,
+            description=_("Months"), continuous_update=False,
             layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         categories=widgets.SelectMultiple(options=categories, value=categories,
-                                          description="Categories", rows=len(categories)),
-        levels=widgets.SelectMultiple(options=LEVELS, value=LEVELS, description="Reliability",
+                                          description=_("Categories"), rows=len(categories)),
+        levels=widgets.SelectMultiple(options=LEVELS, value=LEVELS, description=_("Reliability"),
                                       rows=len(LEVELS)),
         summary=empty_notice(),
         table=widgets.Output(),
@@ -99,7 +100,7 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
 
 def event_explorer() -> None:
     """Show lesson 01's timeline explorer in the notebook."""
-    show_widget(build_event_explorer().box, "Explorer: events by date")
+    show_widget(build_event_explorer().box, _("Explorer: events by date"))
 
 
 @dataclass
@@ -126,7 +127,7 @@ def build_claims_explorer(claims: pd.DataFrame | None = None) -> ClaimsExplorer:
     explorer = ClaimsExplorer(
         claims=claims,
         verdict=widgets.ToggleButtons(options=["all", *sorted(claims["verdict"].unique())],
-                                      description="Verdict"),
+                                      description=_("Verdict")),
         table=widgets.Output(),
         box=widgets.VBox(),
     )
@@ -138,4 +139,4 @@ def build_claims_explorer(claims: pd.DataFrame | None = None) -> ClaimsExplorer:
 
 def claims_explorer() -> None:
     """Show lesson 01's claims filter in the notebook."""
-    show_widget(build_claims_explorer().box, "Explorer: the report's claims and their sources")
+    show_widget(build_claims_explorer().box, _("Explorer: the report's claims and their sources"))

@@ -14,6 +14,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import chart_image, show_chart
+from defence_course.i18n import N_, _
 from defence_course.plotting import OKABE_ITO
 
 if TYPE_CHECKING:
@@ -37,8 +38,8 @@ ROAD_LABELS: dict[str, str] = {
     "2026-02-14": "Canada signs SAFE agreement",
 }
 PARTNERSHIP, ROAD = "partnership", "road to SAFE"
-VIEWS = (("The eight partnerships", (PARTNERSHIP,)), ("Canada's road to SAFE", (ROAD,)),
-         ("Both", (PARTNERSHIP, ROAD)))
+VIEWS = ((N_("The eight partnerships"), (PARTNERSHIP,)), (N_("Canada's road to SAFE"), (ROAD,)),
+         (N_("Both"), (PARTNERSHIP, ROAD)))
 STYLE = {PARTNERSHIP: (OKABE_ITO[0], "o"), ROAD: (OKABE_ITO[1], "s")}
 
 
@@ -95,7 +96,7 @@ def _road_lines(road: pd.DataFrame) -> list[str]:
     """'27 May 2025  SAFE regulation adopted (+27 days)' for each step."""
     gaps = road["earliest"].diff().dt.days
     lines = []
-    for (_, row), gap in zip(road.iterrows(), gaps, strict=True):
+    for (_index, row), gap in zip(road.iterrows(), gaps, strict=True):
         after = "" if pd.isna(gap) else f" (+{int(gap)} days)"
         lines.append(f"  {row['as_reported']}: {row['label']}{after}")
     return lines
@@ -148,8 +149,8 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     # At least three dates on any range (January and July alone left one tick on three months).
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")
-    ax.set_xlabel("Date of signature or step (bars: only the month or year is known)")
+    fig.suptitle(_("EU Security and Defence Partnerships and Canada's road to SAFE"), fontweight="bold")
+    ax.set_xlabel(_("Date of signature or step (bars: only the month or year is known)"))
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], marker=STYLE[PARTNERSHIP][1], color=STYLE[PARTNERSHIP][0],
                       linestyle="none", label="Partnership signed (exact day)"),
@@ -193,18 +194,19 @@ def build_timeline() -> TimelineExplorer:
     months = pd.period_range(items["earliest"].min(), items["latest"].max(), freq="M")
     explorer = TimelineExplorer(
         items=items,
-        view=widgets.ToggleButtons(options=VIEWS, value=VIEWS[2][1], description="Show",
+        view=widgets.ToggleButtons(options=[(_(label), kinds) for label, kinds in VIEWS],
+                                   value=VIEWS[2][1], description=_("Show"),
                                    style={"button_width": "180px"}),
         months=widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False,
+            description=_("Months"), continuous_update=False,
             layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
         chart=chart_image(),
         description=widgets.Output(),
         box=widgets.VBox(),
     )
-    heading = widgets.Label("The chart in words (updated with the controls):")
+    heading = widgets.Label(_("The chart in words (updated with the controls):"))
     explorer.box.children = (explorer.view, explorer.months, explorer.chart, heading,
                              explorer.description)
     mark_explorer(explorer.box)  # the chosen view stands out in the dark theme too
@@ -216,4 +218,4 @@ def build_timeline() -> TimelineExplorer:
 
 def partnership_timeline() -> None:
     """Show the interactive timeline in the notebook (lesson 05)."""
-    show_widget(build_timeline().box, "Explorer: the partnerships timeline")
+    show_widget(build_timeline().box, _("Explorer: the partnerships timeline"))

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer, png
+from defence_course.i18n import _
 from defence_course.plotting import year_axis
 from defence_course.static import widget_snapshot
 
@@ -63,7 +64,7 @@ def gdp_factor(growth_pct: float, years: int) -> float:
     factor, so its code is not their answer.)
     """
     factor = 1.0
-    for _ in range(years):
+    for _year in range(years):
         factor += factor * growth_pct / 100
     return factor
 
@@ -155,14 +156,16 @@ def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Fi
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
     fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
-    ax.plot(history.index, history.to_numpy(), label=f"{country}: NATO figures (2024, 2025 estimates)")
-    ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label="Straight path to the target")
+    ax.plot(history.index, history.to_numpy(),
+            label=_("{country}: NATO figures (2024, 2025 estimates)").format(country=country))
+    ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label=_("Straight path to the target"))
     ax.axhline(target, color="black", linestyle=":", marker="", linewidth=1.5,
-               label=f"Target: {target:.1f}% of GDP")
+               label=_("Target: {target}% of GDP").format(target=f"{target:.1f}"))
     ax.axhline(2, color="0.5", linestyle="-.", marker="", linewidth=1, label="2% guideline")
-    ax.set_title(f"{country}: from the latest figure to {target:.1f}% by {by_year}")
-    ax.set_xlabel("Year")
-    ax.set_ylabel("% of GDP")
+    ax.set_title(_("{country}: from the latest figure to {target}% by {year}").format(
+        country=country, target=f"{target:.1f}", year=by_year))
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(_("% of GDP"))
     ax.set_ylim(0, max(5.0, float(history.max()) + 0.5))
     year_axis(ax)
     # Under the axes, never on the data (issue 21).
@@ -191,15 +194,15 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
     nato = load("nato_spending") if nato is None else nato
     names = list(latest_figures(nato).index)
     picker = widgets.Dropdown(options=names, value=country if country in names else names[0],
-                              description="Ally")
-    target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description="Target %",
+                              description=_("Ally"))
+    target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description=_("Target %"),
                                  readout_format=".1f", continuous_update=False)
     # A margin after the deadline's readout: "2040" ran into "GDP growth %" at 1366 px.
-    by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description="Deadline",
+    by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description=_("Deadline"),
                                 continuous_update=False,
                                 layout=widgets.Layout(margin="2px 1.5em 2px 2px"))
     growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=-1.0, max=4.0, step=0.5,
-                                 description="GDP growth %", readout_format=".1f",
+                                 description=_("GDP growth %"), readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})
     report = widgets.HTML()
     chart = widgets.Output()
@@ -220,7 +223,7 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
 
 def gap_explorer(country: str = "Canada") -> None:
     """Show the what-if explorer for lesson 04, starting on `country`."""
-    what = "Explorer: an Ally's gap to a spending target"
+    what = _("Explorer: an Ally's gap to a spending target")
     box = build_gap_explorer(country=country)
     # The chart is drawn into an Output widget by the front end, so the kernel has no copy of it.
     show_widget(box, what, static=lambda: widget_snapshot(box, what, figures=[_first_chart(country)]))

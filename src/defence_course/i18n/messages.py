@@ -51,9 +51,10 @@ def _lookup(msgid: str | tuple[str, str]) -> str | tuple[str, ...] | None:
     if message is None or message.fuzzy or not message.string:
         return None
     text = message.string
-    if isinstance(text, tuple) and not all(text):
-        return None
-    return text  # type: ignore[no-any-return]
+    if isinstance(text, str):
+        return text
+    forms = tuple(text)
+    return forms if all(forms) else None
 
 
 def N_(message: str) -> str:
