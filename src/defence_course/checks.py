@@ -38,7 +38,7 @@ _STYLE = {  # state: (icon, words, border colour)
 _BOX = string.Template(
     '<div class="dc-check dc-check-$state" '
     'style="border-left: 0.35em solid $colour; padding: 0.2em 0.7em; margin: 0.2em 0;">'
-    '<span aria-hidden="true">$icon</span> <strong>$label$words:</strong> $text</div>'
+    '<span aria-hidden="true">$icon</span> <strong>$label$words</strong> $text</div>'
 )
 
 
@@ -46,7 +46,8 @@ def render_check(state: str, text: str, question: str = "") -> str:
     """One check result as escaped HTML: a coloured border, an icon and words (never colour alone)."""
     icon, words, colour = _STYLE[state]
     text = text.removeprefix(_(NOT_YET_PREFIX)) if state == "unanswered" else text
-    return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(_(words)),
+    verdict = _("{verdict}:").format(verdict=_(words))
+    return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(verdict),
                            label=html.escape(f"{question} · ") if question else "",
                            text=html.escape(text))
 

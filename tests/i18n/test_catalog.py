@@ -27,9 +27,11 @@ def _problem(message: Any, key: str | tuple[str, str]) -> str:
     forms = [message.string] if isinstance(message.string, str) else list(message.string)
     if message.fuzzy or not all(forms):
         return f"{'fuzzy' if message.fuzzy else 'untranslated'}: {key!r}"
-    ids = [key] if isinstance(key, str) else list(key)
+    # A translation keeps the placeholders; a plural form may leave out the count ("l'autre").
+    allowed = set(_fields(key)) if isinstance(key, str) else set(_fields(key[0]) + _fields(key[1]))
     for form in forms:
-        if _fields(form) not in [_fields(i) for i in ids]:
+        fields = set(_fields(form))
+        if fields != allowed if isinstance(key, str) else not fields <= allowed:
             return f"placeholders differ in {form!r} (from {key!r})"
     return ""
 

@@ -38,6 +38,7 @@ from defence_course.grading.manual import criteria, read_sheet
 from defence_course.grading.outputs import check_line, status_word
 from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
+from defence_course.grading.translated import translated_spec
 from defence_course.i18n import _, using
 
 __all__ = ["StudentFeedback", "class_feedback", "feedback_page", "pack_name", "write_pack",
@@ -149,7 +150,7 @@ def feedback_page(spec: ExerciseSpec, fb: StudentFeedback) -> str:
     """One student's page: their notebook with each question's result after its cells, in the
     language of their submission."""
     with using(fb.language):
-        return _page(spec, fb)
+        return _page(translated_spec(spec, fb.language) or spec, fb)
 
 
 def _page(spec: ExerciseSpec, fb: StudentFeedback) -> str:

@@ -15,7 +15,7 @@ from defence_course.grading.plain import (
     kind_of,
 )
 from defence_course.grading.spec import Check, ExerciseQuestion
-from defence_course.i18n import _
+from defence_course.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -287,10 +287,8 @@ def _assert(chk: Check, value: Any, exercise: str) -> None:
 
 def _short(value: Any) -> str:
     """A short preview of scalars only (never of expected values)."""
-    if is_number(value) or isinstance(value, bool):
-        return f": {value!r}"
-    if isinstance(value, str) and len(value) <= 40:
-        return f": {value!r}"
+    if is_number(value) or isinstance(value, bool) or (isinstance(value, str) and len(value) <= 40):
+        return _(": {value}").format(value=repr(value))
     return ""
 
 
@@ -369,7 +367,8 @@ def grade_question(question: ExerciseQuestion, answer: Any, exercise: str, *,
     failed = [o for o in outcomes if not o.passed]
     if not failed:
         return QuestionOutcome(question.id, "passed", question.points, question.points,
-                               _("all {n} checks passed").format(n=len(outcomes)), outcomes)
+                               ngettext("all {n} checks passed", "all {n} checks passed",
+                                        len(outcomes)).format(n=len(outcomes)), outcomes)
     first = failed[0]
     if first.public:
         message = _("check {k} of {n}: {message}").format(k=first.number, n=len(outcomes),

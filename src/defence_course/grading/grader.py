@@ -444,7 +444,7 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
                     warn(f"{sub.student}: {sub.note}")
             ordered = [plan.records[s.student] for s in found if s.student in plan.records]
             results = write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
-                                    existing_manual)
+                                    existing_manual, translations.specs)
             return Summary.of(
                 results, max_points=spec.max_points, resumed=resumed,
                 graded_now=sum(sub.student in plan.records for sub, _ in plan.todo),

@@ -25,9 +25,9 @@ FEEDBACK_NAME_BYTES = 200  # + "-<hash>.md" stays under the usual 255-byte file-
 # Feedback
 # --------------------------------------------------------------------------------------------
 
-FEEDBACK = string.Template("""# $feedback: $title
+FEEDBACK = string.Template("""# $heading
 
-$student_word: **$student** · $total_word: **$total / $max_points** $points_word
+$student_line · $total_line
 
 | $question | $status | $points_head | $message |
 |---|---|---|---|
@@ -67,10 +67,11 @@ def check_line(check: CheckOutcome, escape: Callable[[str], str] = str) -> str:
         _("hidden check {n}").format(n=check.number)
     if check.passed:
         return _("{label}: passed").format(label=label)
-    reason = (f": {escape(check.message.rstrip('.'))}" if (check.message and check.public)
-              else "")
     tip = " " + _("Hint: {hint}").format(hint=escape(check.hint)) if check.hint else ""
-    return _("{label}: failed{reason}.").format(label=label, reason=reason) + tip
+    if check.message and check.public:
+        return _("{label}: failed: {reason}.").format(
+            label=label, reason=escape(check.message.rstrip("."))) + tip
+    return _("{label}: failed.").format(label=label) + tip
 
 
 def feedback_text(spec: ExerciseSpec, student: str, rows: Sequence[Row],
@@ -93,12 +94,13 @@ def feedback_text(spec: ExerciseSpec, student: str, rows: Sequence[Row],
             details.append(f"**{row.question}**\n\n" + "\n".join(lines) + "\n")
     total = sum(r.points for r in rows if r.points is not None)
     pending = any(r.status == "manual" and r.points is None for r in rows)
+    # Bold around the student and around the total (`**0 / 6 (...)** points`), words around them.
+    most = f"{spec.max_points:g}" + (_(" (written answers not graded yet)") if pending else "")
     return FEEDBACK.substitute(
-        title=_md_cell(spec.title), student=_md_cell(student), total=f"{total:g}",
-        max_points=f"{spec.max_points:g}" + (_(" (written answers not graded yet)") if pending
-                                             else ""),
-        table="\n".join(table), details="\n".join(details), feedback=_("Feedback"),
-        student_word=_("Student"), total_word=_("Total"), points_word=_("points"),
+        heading=_("Feedback: {title}").format(title=_md_cell(spec.title)),
+        student_line=_("Student: {student}").format(student=f"**{_md_cell(student)}**"),
+        total_line=_("Total: {points} / {max} points").format(points=f"**{total:g}", max=f"{most}**"),
+        table="\n".join(table), details="\n".join(details),
         question=_("Question"), status=_("Status"), points_head=_("Points"), message=_("Message"),
         hidden=_(HIDDEN_NOTE))
 
@@ -156,13 +158,16 @@ def merge_manual(spec: ExerciseSpec, records: Sequence[Record], manual: Path,
 
 def student_feedback(spec: ExerciseSpec, record: Record, rows: Sequence[Row],
                      comments: Mapping[str, str] | None, manual: Path,
-                     existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]]) -> str:
-    """One student's feedback file in their submission's language (its rows, hints, words)."""
+                     existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]],
+                     translated: Mapping[str, ExerciseSpec] | None = None) -> str:
+    """One student's feedback file in their submission's language (its rows, hints, words, and
+    the title of the translated spec when there is one)."""
     if not record.student_rows:
         return feedback_text(spec, record.student, rows, comments, record.note)
     with using(record.language):
         own = merged_rows(spec, record.student, record.student_rows, manual, existing_manual)
-        return feedback_text(spec, record.student, own, comments, record.note)
+        return feedback_text((translated or {}).get(record.language, spec), record.student, own,
+                             comments, record.note)
 
 
 def grades_csv(results: Mapping[str, Sequence[Row]]) -> str:
@@ -182,8 +187,8 @@ def grades_csv(results: Mapping[str, Sequence[Row]]) -> str:
 
 
 def write_outputs(spec: ExerciseSpec, records: Sequence[Record], out: Path, feedback: Path,
-                  manual: Path, existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]]
-                  ) -> dict[str, list[Row]]:
+                  manual: Path, existing_manual: Mapping[tuple[str, str, str], Mapping[str, str]],
+                  translated: Mapping[str, ExerciseSpec] | None = None) -> dict[str, list[Row]]:
     """grades.csv (atomic), manual.csv (merged), one feedback file per student; returns each
     student's final rows (for the summary)."""
     results, comments = merge_manual(spec, records, manual, existing_manual)
@@ -194,7 +199,7 @@ def write_outputs(spec: ExerciseSpec, records: Sequence[Record], out: Path, feed
     # One group write: with a file each, a class of 1,000 waited here for 2,000 fsyncs.
     files = {feedback / feedback_name(student):
              student_feedback(spec, by_student[student], rows, comments.get(student), manual,
-                              existing_manual)
+                              existing_manual, translated)
              for student, rows in results.items()}
     files[out] = grades_csv(results)
     atomic_write_many(files)

@@ -16,12 +16,24 @@ from typing import Any
 
 from defence_course.grading.spec import ExerciseSpec, SpecError, load_spec
 
-__all__ = ["Translations", "translated_spec_path"]
+__all__ = ["Translations", "translated_spec", "translated_spec_path"]
 
 
 def translated_spec_path(root: Path, exercise: str, language: str) -> Path:
     """Where the instructor spec in `language` is: instructor/checks/<language>/<exercise>.yaml."""
     return root / "instructor" / "checks" / language / f"{exercise}.yaml"
+
+
+def translated_spec(spec: ExerciseSpec, language: str) -> ExerciseSpec | None:
+    """The spec's translation beside it (checks/<language>/<name>.yaml) when it grades the same."""
+    if spec.source is None or language == "en":
+        return None
+    path = spec.source.parent / language / spec.source.name
+    try:
+        other = load_spec(path) if path.is_file() else None
+    except SpecError:
+        return None
+    return other if other is not None and not difference(spec, other) else None
 
 
 def _shape(spec: ExerciseSpec) -> list[Any]:

@@ -71,8 +71,9 @@ def update(language: str = "fr") -> tuple[int, int]:
     catalog = read_catalog(language)
     found = scan().messages
     wanted = {k if isinstance(k, str) else k[0]: k for k in found}
-    dropped = [m.id for m in catalog if m.id and (m.id if isinstance(m.id, str) else m.id[0])
-               not in wanted]
+    # Unused, or used now with (or without) a plural: dropped, and added again below.
+    dropped = [m.id for m in catalog if m.id and wanted.get(
+        m.id if isinstance(m.id, str) else m.id[0]) != (m.id if isinstance(m.id, str) else tuple(m.id))]
     for msgid in dropped:
         del catalog[msgid]
     added = 0
