@@ -42,8 +42,8 @@ class YearExplorer:
         n_nato = clubs.loc[["in both", "NATO only"], "count"].sum()
         n_eu = clubs.loc[["in both", "EU only"], "count"].sum()
         n_both = clubs.loc[["in both"], "count"].sum()
-        say(self.summary, f"End of {self.year.value}: {n_nato} in NATO, {n_eu} in the EU, "
-                          f"{n_both} in both.")
+        say(self.summary, _("End of {year}: {nato} in NATO, {eu} in the EU, {both} in both.").format(
+            year=self.year.value, nato=n_nato, eu=n_eu, both=n_both))
         replace_table(self.table, clubs)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import chart_image, empty_notice, explorer_box, say, show_chart
-from defence_course.i18n import _
+from defence_course.i18n import N_, _
 from defence_course.plotting import year_axis
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ __all__ = ["SOURCES", "SpendingExplorer", "build_spending_explorer", "draw_spend
 
 SOURCES = ("NATO", "SIPRI")
 START = ("Canada", "Poland", "United States")
-EMPTY = "Pick at least one country to draw the chart."
+EMPTY = N_("Pick at least one country to draw the chart.")
 
 
 def long_table(nato: pd.DataFrame | None = None, sipri: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -76,7 +76,8 @@ def missing_note(long: pd.DataFrame, countries: tuple[str, ...], years: tuple[in
     shown = set(_chosen(long, countries, years, source)["country"])
     missing = [name for name in countries if name not in shown]
     first, last = years
-    return f"No {source} figure for {first}-{last}: {', '.join(missing)}" if missing else ""
+    return _("No {source} figure for {first}-{last}: {countries}").format(
+        source=source, first=first, last=last, countries=", ".join(missing)) if missing else ""
 
 
 def spending_chart(countries: tuple[str, ...], years: tuple[int, int], source: str,
@@ -86,7 +87,7 @@ def spending_chart(countries: tuple[str, ...], years: tuple[int, int], source: s
 
     long = long_table() if long is None else long
     if not countries:
-        print(EMPTY)
+        print(_(EMPTY))
         return
     display(draw_spending(long, countries, years, source))
     note = missing_note(long, countries, years, source)
@@ -112,7 +113,7 @@ class SpendingExplorer:
         chosen = tuple(self.countries.value)
         if not chosen:
             self.chart.layout.display = "none"
-            say(self.notice, EMPTY)
+            say(self.notice, _(EMPTY))
             return
         fig = draw_spending(self.long, chosen, self.years.value, self.source.value)
         show_chart(self.chart, fig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from defence_course.i18n.language import LANG_ENV, LANGUAGES, LanguageError, current_language, using
 from defence_course.i18n.messages import N_, _, ngettext
-from defence_course.i18n.numbers import format_number
+from defence_course.i18n.numbers import format_month, format_number
 
-__all__ = ["LANGUAGES", "LANG_ENV", "N_", "LanguageError", "_", "current_language", "format_number",
-           "ngettext", "using"]
+__all__ = ["LANGUAGES", "LANG_ENV", "N_", "LanguageError", "_", "current_language", "format_month",
+           "format_number", "ngettext", "using"]
