@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from defence_course.atomic import atomic_write
 from defence_course.display import show_widget
 from defence_course.errors import DefenceCourseError
-from defence_course.i18n import N_, _
+from defence_course.i18n import N_, _, ngettext
 from defence_course.paths import ARGUMENTS_ENV, arguments_dir
 from defence_course.static import outline
 
@@ -151,8 +151,8 @@ class ArgumentStore:
             raw = self._read_bytes()
         except OSError as error:
             self._blocked = True
-            return None, (f"Your saved argument at {self.path} cannot be read ({error}); "
-                          "saving is off so it is not overwritten.")
+            return None, _("Your saved argument at {path} cannot be read ({error}); saving is off "
+                           "so it is not overwritten.").format(path=self.path, error=error)
         self._seen = _digest(raw)
         if raw is None:
             return None, ""
@@ -160,26 +160,29 @@ class ArgumentStore:
             saved = parse_saved(raw.decode("utf-8"))
         except (ArgumentFileError, UnicodeDecodeError) as error:
             return None, self._set_aside_unreadable(error)
-        return saved, f"Loaded your argument saved {saved.saved_at or 'earlier'} from {self.path}."
+        return saved, _("Loaded your argument saved {when} from {path}.").format(
+            when=saved.saved_at or _("earlier"), path=self.path)
 
     def _set_aside_unreadable(self, error: Exception) -> str:
-        reason = str(error) if isinstance(error, ArgumentFileError) else "not UTF-8 text"
+        reason = str(error) if isinstance(error, ArgumentFileError) else _("not UTF-8 text")
         try:
             aside = self._keep_aside("unreadable")
         except OSError as move_error:
             self._blocked = True
-            return (f"Your saved argument at {self.path} could not be read ({reason}) nor moved "
-                    f"aside ({move_error}); saving is off so it is not overwritten. Move or fix "
-                    "the file, then run the cell again.")
+            return _("Your saved argument at {path} could not be read ({reason}) nor moved aside "
+                     "({error}); saving is off so it is not overwritten. Move or fix the file, then "
+                     "run the cell again.").format(path=self.path, reason=reason, error=move_error)
         self._seen = None
-        return (f"Your saved argument could not be read ({reason}). Nothing is lost: the file "
-                f"was kept as {aside}. The form starts again from the lesson's claims.")
+        return _("Your saved argument could not be read ({reason}). Nothing is lost: the file was "
+                 "kept as {aside}. The form starts again from the lesson's claims.").format(
+                     reason=reason, aside=aside)
 
     def save(self, arguments: list[Argument]) -> str:
         """Write the arguments atomically; return what happened, in words for the learner."""
         if self._blocked:
-            return (f"Not saved: {self.path} holds a file that could not be read, and saving "
-                    "would overwrite it. Move or fix that file, then run the cell again.")
+            return _("Not saved: {path} holds a file that could not be read, and saving would "
+                     "overwrite it. Move or fix that file, then run the cell again.").format(
+                         path=self.path)
         kept = [a for a in arguments if not a.is_empty()][:MAX_CLAIMS]
         saved = SavedArguments(kept, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         text = render_saved(saved)
@@ -187,11 +190,12 @@ class ArgumentStore:
             note = self._keep_changes_made_elsewhere(text)
             atomic_write(self.path, text)
         except OSError as error:
-            return (f"Not saved ({error}). Your text is still in the form: copy it somewhere "
-                    f"safe, or set {ARGUMENTS_ENV} to a folder you can write to.")
+            return _("Not saved ({error}). Your text is still in the form: copy it somewhere safe, "
+                     "or set {env} to a folder you can write to.").format(error=error,
+                                                                          env=ARGUMENTS_ENV)
         self._seen = _digest(text.encode("utf-8"))
-        claims = "claim" if len(kept) == 1 else "claims"
-        return f"Saved {len(kept)} {claims} at {saved.saved_at} to {self.path}.{note}"
+        return ngettext("Saved {n} claim at {when} to {path}.", "Saved {n} claims at {when} to {path}.",
+                        len(kept)).format(n=len(kept), when=saved.saved_at, path=self.path) + note
 
     def _keep_changes_made_elsewhere(self, text: str) -> str:
         """If another notebook saved this file since we read it, keep its version aside first."""
@@ -199,7 +203,8 @@ class ArgumentStore:
         if current is None or _digest(current) in (self._seen, _digest(text.encode("utf-8"))):
             return ""
         aside = self._keep_aside("other-save")
-        return f" Another notebook had saved a different version; it was kept as {aside.name}."
+        return " " + _("Another notebook had saved a different version; it was kept as {name}.").format(
+            name=aside.name)
 
 
 # --------------------------------------------------------------------------------- the form
