@@ -58,3 +58,17 @@ def test_a_missing_figure_is_said_in_french() -> None:
                          "pct_gdp": [1.4]})
     note = missing_note(long, ("Canada", "Iceland"), (2014, 2025), "NATO")
     assert note.startswith("Aucun chiffre NATO pour 2014-2025\u00a0:")
+
+
+def test_the_argument_form_is_french_and_saves_the_same_verdicts(tmp_path: object) -> None:
+    from defence_course.explore.argument import VERDICTS, build_argument
+
+    view = build_argument(folder=tmp_path)  # type: ignore[arg-type]
+    card = view.cards[0]
+    assert card.claim.value.startswith("Le partenariat rompt")
+    assert card.claim.description == "Affirmation"
+    assert dict(card.verdict.options)["appuyée"] == "supported"  # the label French, the value not
+    card.verdict.value = "supported"
+    view.click_save()
+    assert view.message.startswith("3 affirmations enregistrées le ")
+    assert card.argument().verdict in VERDICTS

@@ -35,10 +35,11 @@ MAX_CLAIMS = 12
 MAX_TEXT_CHARS = 20_000
 
 DEFAULT_CLAIMS = (
-    "The partnership breaks with Canada's and Europe's earlier reliance on the United States for "
-    "their defence.",
-    "Canada and the EU are moving toward 'collaborative sovereignty' in defence.",
-    "Pressure from the US administration is what made NATO's European Allies and Canada spend more.",
+    N_("The partnership breaks with Canada's and Europe's earlier reliance on the United States for "
+       "their defence."),
+    N_("Canada and the EU are moving toward 'collaborative sovereignty' in defence."),
+    N_("Pressure from the US administration is what made NATO's European Allies and Canada spend "
+       "more."),
     "",
 )
 """Claims the form starts with: the news report's framing in the course's own words, then a
@@ -281,7 +282,7 @@ class ArgumentView:
 def _starting_arguments(saved: SavedArguments | None, claims: tuple[str, ...]) -> list[Argument]:
     """The saved claims, topped up with one blank card; else the lesson's own claims."""
     if saved is None or not saved.arguments:
-        return [Argument(claim=c) for c in claims]
+        return [Argument(claim=_(c) if c else c) for c in claims]  # the lesson's claims, translated
     arguments = list(saved.arguments)
     if len(arguments) < MAX_CLAIMS and not any(a.is_empty() for a in arguments):
         arguments.append(Argument())
@@ -311,4 +312,4 @@ def argument_builder(name: str = "07-a-new-alignment", claims: tuple[str, ...] =
     how = _("For each claim below (and one of your own), you write the evidence for it, the evidence "
             "against it and your verdict, and save them in JupyterLab. The claims to start from:")
     show_widget(build_argument(name, claims).widget, what,
-                static=lambda: outline(what, [c for c in claims if c], how))
+                static=lambda: outline(what, [_(c) for c in claims if c], how))

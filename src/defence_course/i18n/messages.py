@@ -45,7 +45,7 @@ def _plural_index(language: str, n: int) -> int:
 
 def _lookup(msgid: str | tuple[str, str]) -> str | tuple[str, ...] | None:
     catalog = load_catalog(current_language())
-    if catalog is None:
+    if catalog is None or not msgid:  # "" is the catalog's header, never a message
         return None
     message = catalog.get(msgid[0] if isinstance(msgid, tuple) else msgid)
     if message is None or message.fuzzy or not message.string:
