@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from defence_course.errors import DefenceCourseError
+
 LANG_ENV = "DEFENCE_COURSE_LANG"
 LANGUAGES = ("en", "fr")
 #: Folders whose `fr/` subfolder holds the French edition.
@@ -22,8 +24,8 @@ FRENCH_PARENTS = ("lessons", "exercises", "solutions")
 _OVERRIDE: ContextVar[str | None] = ContextVar("defence_course_language", default=None)
 
 
-class LanguageError(ValueError):
-    """A language the course does not speak was asked for."""
+class LanguageError(DefenceCourseError, ValueError):
+    """A language the course does not speak was asked for (the command line prints it in one line)."""
 
 
 def checked(language: str, where: str = LANG_ENV) -> str:
