@@ -109,3 +109,16 @@ def test_a_question_answered_in_french_is_the_same_question(
     summary = store.summary(START, [q.id for q in view.quiz.questions])
     assert (summary.attempted, summary.correct) == (1, 1)
     assert store.results(START)["q1"].attempts == 2
+
+
+@pytest.mark.parametrize(("typed", "english", "french"), [
+    ("2,035", 2035.0, 2.035), ("2,5", 2.5, 2.5), ("2 035", 2035.0, 2035.0),
+    ("1 234,5", 1234.5, 1234.5), ("2.5", 2.5, 2.5)])
+def test_a_comma_is_a_decimal_comma_in_a_french_notebook(
+        monkeypatch: pytest.MonkeyPatch, typed: str, english: float, french: float) -> None:
+    from defence_course.quiz.widgets.typed_number import parse_number
+
+    monkeypatch.setenv(LANG_ENV, "en")
+    assert parse_number(typed) == english
+    monkeypatch.setenv(LANG_ENV, "fr")
+    assert parse_number(typed) == french
