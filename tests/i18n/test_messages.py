@@ -38,3 +38,21 @@ def test_numbers_are_written_the_french_canadian_way() -> None:
         assert format_number(1234.5, 1) == "1\u00a0234,5"
         assert plain_number(2.5) == "2,5"
     assert plain_number(2.5) == "2.5"
+
+
+def test_an_untranslated_or_fuzzy_message_shows_its_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    from babel.messages.catalog import Catalog
+
+    from defence_course.i18n import messages
+
+    catalog = Catalog(locale="fr")
+    catalog.add("Check answer", "Vérifier", flags=["fuzzy"])
+    catalog.add("Show answer", "")
+    catalog.add(("{n} attempt", "{n} attempts"), ("{n} essai", ""))
+    catalog.add("Answer", "Réponse")
+    monkeypatch.setattr(messages, "load_catalog", lambda language: catalog)
+    with using("fr"):
+        assert _("Check answer") == "Check answer"
+        assert _("Show answer") == "Show answer"
+        assert ngettext("{n} attempt", "{n} attempts", 2) == "{n} attempts"
+        assert _("Answer") == "Réponse"
