@@ -63,6 +63,7 @@ endif
 lab: $(STAMP) $(LAB_SETTINGS)
 	@# Loopback only and no browser launch, so it also works on a headless machine or over SSH;
 	@# JupyterLab prints the URL (with its token) to open.
+	@echo "En français : lessons/fr/, exercises/fr/; JupyterLab's menus in French: Settings > Language > Français"
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
 	  --ServerApp.root_dir="$(CURDIR)" \

@@ -14,35 +14,40 @@ from typing import Any
 from defence_course.grading.compare import QuestionOutcome, describe_kind, grade_question
 from defence_course.grading.plain import MISSING, call_function, to_plain
 from defence_course.grading.spec import Check, ExerciseQuestion, ExerciseSpec, SpecError, load_spec
+from defence_course.i18n import N_, _, ngettext
+from defence_course.i18n.numbers import plain_number
 from defence_course.paths import GRADING_ENV, public_checks_candidates
 
 __all__ = ["Checker", "Report", "checker", "find_public_spec"]
 
 #: What a learner sees for an untouched `name = ...` cell (instead of Python's `Ellipsis`).
-NOT_ANSWERED = "not answered yet: replace the ... with your code, then run the check below it"
+NOT_ANSWERED = N_("not answered yet: replace the ... with your code, then run the check below it")
+#: The prefix an unanswered message's HTML view leaves out (its verdict words say it).
+NOT_YET_PREFIX = N_("not answered yet: ")
 
 # As the quiz feedback: the verdict is an icon plus words, colour marks only the border, and the
 # text keeps the theme's colour (mid-tone borders are >= 3:1 on light and dark notebooks).
 _STYLE = {  # state: (icon, words, border colour)
-    "passed": ("\u2714", "Passed", "#2e7d32"),
+    "passed": ("\u2714", N_("Passed"), "#2e7d32"),
     # Every check run here holds but more run at grading: no verdict they could overturn.
-    "checked": ("\u2713", "Checked here", "#1976d2"),
-    "failed": ("\u2718", "Not yet", "#d32f2f"),
-    "unanswered": ("\u2026", "Not answered yet", "#1976d2"),
-    "note": ("\u2139", "Note", "#1976d2"),
+    "checked": ("\u2713", N_("Checked here"), "#1976d2"),
+    "failed": ("\u2718", N_("Not yet"), "#d32f2f"),
+    "unanswered": ("\u2026", N_("Not answered yet"), "#1976d2"),
+    "note": ("\u2139", N_("Note"), "#1976d2"),
 }
 _BOX = string.Template(
     '<div class="dc-check dc-check-$state" '
     'style="border-left: 0.35em solid $colour; padding: 0.2em 0.7em; margin: 0.2em 0;">'
-    '<span aria-hidden="true">$icon</span> <strong>$label$words:</strong> $text</div>'
+    '<span aria-hidden="true">$icon</span> <strong>$label$words</strong> $text</div>'
 )
 
 
 def render_check(state: str, text: str, question: str = "") -> str:
     """One check result as escaped HTML: a coloured border, an icon and words (never colour alone)."""
     icon, words, colour = _STYLE[state]
-    text = text.removeprefix("not answered yet: ") if state == "unanswered" else text
-    return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(words),
+    text = text.removeprefix(_(NOT_YET_PREFIX)) if state == "unanswered" else text
+    verdict = _("{verdict}:").format(verdict=_(words))
+    return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(verdict),
                            label=html.escape(f"{question} · ") if question else "",
                            text=html.escape(text))
 
@@ -128,28 +133,32 @@ class Checker:
         try:
             spec = self._load()
         except SpecError as error:
-            return _report(question_id, "?", f"the public checks could not be read: {error}")
+            return _report(question_id, "?", _("the public checks could not be read: {error}")
+                           .format(error=error))
         if spec is None:
-            return _report(question_id, "?", f"no public checks found for {self.exercise}: open "
-                           "the notebook from the course's exercises/ folder.")
+            return _report(question_id, "?", _("no public checks found for {exercise}: open the "
+                                               "notebook from the course's exercises/ folder.")
+                           .format(exercise=self.exercise))
         try:
             question = spec.question(question_id)
         except SpecError as error:
             return _report(question_id, "?", str(error))
         if question.kind == "manual":
-            written = f"written answer, graded by your instructor ({question.points:g} points)."
+            written = _("written answer, graded by your instructor ({points} points).").format(
+                points=plain_number(question.points))
             return Report(f"{question_id}: {written}", None, question_id, written)
         if value is MISSING:
             if namespace is None:
                 namespace = _ipython_namespace()
             if namespace is None:
-                    return _report(question_id, "?", f"outside Jupyter, call "
-                               f"check({question_id!r}, {question.answer}).")
+                return _report(question_id, "?", _("outside Jupyter, call {call}.").format(
+                    call=f"check({question_id!r}, {question.answer})"))
             value = namespace.get(question.answer, MISSING)
         absent = ""
         if question.kind == "function" and _is_placeholder(value):
             value = Ellipsis  # `def f(...): ...` left as given: not answered, not "got None"
-            absent = f"not answered yet: write the body of `{question.answer}` in place of its ..."
+            absent = _("not answered yet: write the body of `{name}` in place of its ...").format(
+                name=question.answer)
         try:
             plain = MISSING if value is MISSING else to_plain(value)
             if question.kind == "function" and callable(value):
@@ -184,10 +193,15 @@ def passed_message(question: ExerciseQuestion) -> str:
     hidden, total = question.hidden_checks, len(ran) + question.hidden_checks
     what = f" ({checked_cases(ran)})" if ran else ""
     if not hidden:
-        return f"all {total} check{'s' if total != 1 else ''} hold{what}; none are left for grading."
-    rest = "the other one runs" if hidden == 1 else f"the other {hidden} run"
-    return (f"{len(ran)} of {total} checks run here, and {'all' if len(ran) > 1 else 'it'} "
-            f"{'hold' if len(ran) > 1 else 'holds'}{what}; {rest} at grading.")
+        return ngettext("all {n} check hold{what}; none are left for grading.",
+                        "all {n} checks hold{what}; none are left for grading.", total).format(
+            n=total, what=what)
+    rest = ngettext("the other one runs at grading.", "the other {n} run at grading.",
+                    hidden).format(n=hidden)
+    ran_here = ngettext("{ran} of {total} checks run here, and it holds{what}; {rest}",
+                        "{ran} of {total} checks run here, and all hold{what}; {rest}",
+                        max(len(ran), 1))
+    return ran_here.format(ran=len(ran), total=total, what=what, rest=rest)
 
 
 def checked_cases(checks: list[Check]) -> str:
@@ -203,7 +217,7 @@ def checked_cases(checks: list[Check]) -> str:
         elif (part := _case(chk)) not in parts:
             parts.append(part)
     if calls:
-        parts.append(f"called with {', '.join(calls)}")
+        parts.append(_("called with {calls}").format(calls=", ".join(calls)))
     return "; ".join(parts)
 
 
@@ -212,8 +226,8 @@ def _arg(value: Any) -> str:
     return "nan" if isinstance(value, float) and value != value else repr(value)
 
 
-_SELECTED = {"column": "column {}", "at": "the cell {}", "key": "the value for {}",
-             "index": "the index", "values": "the values"}
+_SELECTED = {"column": N_("column {}"), "at": N_("the cell {}"), "key": N_("the value for {}"),
+             "index": N_("the index"), "values": N_("the values")}
 
 
 def _case(chk: Check) -> str:
@@ -222,14 +236,15 @@ def _case(chk: Check) -> str:
         return describe_kind(str(chk.expected))
     if chk.selector is not None:
         name, arg = chk.selector
-        where = _SELECTED[name].format(tuple(arg) if isinstance(arg, list) else repr(arg))
-        return where if chk.assertion in ("equals", "sha256") else f"{_WHAT[chk.assertion]} of {where}"
-    return (f"{chk.expected} items" if chk.assertion == "length"
-            else _WHAT.get(chk.assertion, "the value"))
+        where = _(_SELECTED[name]).format(tuple(arg) if isinstance(arg, list) else repr(arg))
+        return where if chk.assertion in ("equals", "sha256") else \
+            _("{what} of {where}").format(what=_(_WHAT[chk.assertion]), where=where)
+    return (_("{n} items").format(n=chk.expected) if chk.assertion == "length"
+            else _(_WHAT.get(chk.assertion, N_("the value"))))
 
 
-_WHAT = {"columns": "the columns", "shape": "the shape", "range": "a plausible size",
-         "contains": "some expected items", "length": "the length", "type": "the kind"}
+_WHAT = {"columns": N_("the columns"), "shape": N_("the shape"), "range": N_("a plausible size"),
+         "contains": N_("some expected items"), "length": N_("the length"), "type": N_("the kind")}
 
 
 def _untouched() -> None:
@@ -256,8 +271,9 @@ def _show_placeholder_kindly() -> None:
     formatters = shell.display_formatter.formatters
     # `...` is one of IPython's singletons, printed before any per-type printer is looked up.
     formatters["text/plain"].singleton_printers[id(Ellipsis)] = (
-        lambda _v, printer, _c: printer.text(NOT_ANSWERED))
-    formatters["text/html"].for_type(type(Ellipsis), lambda _v: render_check("unanswered", NOT_ANSWERED))
+        lambda _v, printer, _c: printer.text(_(NOT_ANSWERED)))
+    formatters["text/html"].for_type(type(Ellipsis),
+                                     lambda _v: render_check("unanswered", _(NOT_ANSWERED)))
 
 
 def _ipython_namespace() -> Mapping[str, Any] | None:

@@ -16,11 +16,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from defence_course.i18n import _
+
 
 def plain_text(what: str) -> str:
     """The words shown instead of an interactive widget, e.g. "[Quiz 03 · Who pays?, question 2 …]"."""
     stop = "" if what.endswith((".", "?", "!")) else "."
-    return f"[{what}{stop} Interactive: run it in JupyterLab's notebook view.]"
+    return _("[{what}{stop} Interactive: run it in JupyterLab's notebook view.]").format(what=what, stop=stop)
 
 
 def widget_bundle(widget: widgets.Widget, what: str,

@@ -9,6 +9,7 @@ from pathlib import Path
 import platformdirs
 
 from defence_course.errors import DataNotFoundError
+from defence_course.i18n.language import current_language
 
 ROOT_ENV = "DEFENCE_COURSE_ROOT"
 """The course folder, when a notebook runs outside it (public checks are looked up there)."""
@@ -93,14 +94,23 @@ def grading_data_dir(root: Path) -> Path:
 
 
 def quiz_dir() -> Path:
-    """Find the folder of banks: $DEFENCE_COURSE_QUIZZES, else lessons/quizzes near the cwd.
+    """Find the folder of banks: $DEFENCE_COURSE_QUIZZES, else lessons/quizzes near the cwd;
+    in French (`i18n.current_language()`), its French edition lessons/fr/quizzes when there is one.
 
     Why: notebooks run with the lesson folder as cwd, the CLI and tests from the repo root,
-    and an installed package from anywhere; this covers all three.
+    and an installed package from anywhere; this covers all three. The French banks have the
+    English ones' names and question ids, so progress is the same whichever language answers.
     """
     env = os.environ.get(QUIZZES_ENV)
     if env:
         return Path(env)
+    english = _english_quiz_dir()
+    french = english.parent / "fr" / "quizzes"
+    return french if current_language() == "fr" and french.is_dir() else english
+
+
+def _english_quiz_dir() -> Path:
+    """lessons/quizzes from the cwd upward, else the repository's."""
     here = Path.cwd().resolve()
     for base in (here, *here.parents):
         for candidate in (base / "quizzes", base / "lessons" / "quizzes"):

@@ -19,11 +19,12 @@ from xml.etree import ElementTree as ET
 
 import ipywidgets as widgets
 
+from defence_course.i18n import N_, _
 from defence_course.paths import STATIC_ENV
 
 __all__ = ["IN_LAB", "fragment", "outline", "serialize", "static_pages", "widget_snapshot"]
 
-IN_LAB = "Open this page's notebook in JupyterLab to use it (see “Open this lesson” at the top)."
+IN_LAB = N_("Open this page's notebook in JupyterLab to use it (see “Open this lesson” at the top).")
 _VOID = {"area", "br", "col", "hr", "img", "input", "wbr"}
 _DROPPED = {"script", "link", "meta", "iframe", "object", "embed"}  # a <style> stays: it is local
 
@@ -155,18 +156,18 @@ def widget_snapshot(widget: widgets.Widget, what: str, figures: Sequence[bytes] 
     ET.SubElement(head, "strong").text = what
     body = ET.Element("div", {"class": "dc-static-body"})
     settings: list[str] = []
-    alt = f"{what}: the chart for the settings listed above"
+    alt = _("{what}: the chart for the settings listed above").format(what=what)
     for figure in figures:
         _png(body, figure, alt)
     _walk(widget, body, settings, alt)
     if settings:
-        ET.SubElement(section, "p").text = "Shown with its first settings:"
+        ET.SubElement(section, "p").text = _("Shown with its first settings:")
         items = ET.SubElement(section, "ul", {"class": "dc-static-settings"})
         for setting in settings:
             ET.SubElement(items, "li").text = setting
     section.append(body)
     ET.SubElement(section, "p", {"class": "dc-static-lab"}).text = (
-        "Interactive in JupyterLab: change the settings there. " + IN_LAB)
+        _("Interactive in JupyterLab: change the settings there.") + " " + _(IN_LAB))
     return serialize(section)
 
 
@@ -184,5 +185,5 @@ def outline(what: str, items: Sequence[str], how: str) -> str:
         listing = ET.SubElement(section, "ul")
         for item in items:
             ET.SubElement(listing, "li").text = item
-    ET.SubElement(section, "p", {"class": "dc-static-lab"}).text = IN_LAB
+    ET.SubElement(section, "p", {"class": "dc-static-lab"}).text = _(IN_LAB)
     return serialize(section)

@@ -35,7 +35,11 @@ from defence_course.atomic import atomic_write, atomic_write_bytes
 from defence_course.grading.compare import CheckOutcome
 from defence_course.grading.journal import journal_for
 from defence_course.grading.manual import criteria, read_sheet
+from defence_course.grading.outputs import check_line, status_word
+from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
+from defence_course.grading.translated import translated_spec
+from defence_course.i18n import _, using
 
 __all__ = ["StudentFeedback", "class_feedback", "feedback_page", "pack_name", "write_pack",
            "write_pages"]
@@ -62,6 +66,8 @@ class StudentFeedback:
     marks: dict[str, Mapping[str, str]] = field(default_factory=dict)
     cells: list[Mapping[str, Any]] = field(default_factory=list)
     note: str = ""
+    #: The submission's language: the page's words, messages and hints are in it.
+    language: str = "en"
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -78,17 +84,13 @@ def _source(cell: Mapping[str, Any]) -> str:
 
 def _check_text(check: CheckOutcome) -> str:
     """A check as the student may read it: a hidden check says only whether it passed."""
-    label = f"check {check.number}" if check.public else f"hidden check {check.number}"
-    if check.passed:
-        return f"{label}: passed"
-    reason = f": {check.message.rstrip('.')}" if check.message and check.public else ""
-    hint = f" Hint: {check.hint}" if check.hint else ""
-    return f"{label}: failed{reason}.{hint}"
+    return check_line(check)
 
 
 def _points(row: Mapping[str, str]) -> str:
     points = row.get("points", "").strip()
-    return f"{points or 'not marked yet'} / {row.get('max_points', '')} points"
+    return _("{points} / {max} points").format(points=points or _("not marked yet"),
+                                                 max=row.get("max_points", ""))
 
 
 def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
@@ -96,8 +98,8 @@ def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
     """The box after a question's cells: result, message, checks, rubric marks, comment."""
     qid = row["question"]
     box = _el(body, "section", class_=f"result {row.get('status', '')}",
-              **{"aria-label": f"Result for {qid}"})
-    _el(box, "strong", f"{qid}: {row.get('status', '')}, {_points(row)}")
+              **{"aria-label": _("Result for {question}").format(question=qid)})
+    _el(box, "strong", f"{qid}: {status_word(row.get('status', ''))}, {_points(row)}")
     if row.get("message"):
         _el(box, "div", row["message"], class_="text")
     known = {q.id: q for q in spec.questions}
@@ -108,48 +110,56 @@ def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
         for check in checks:
             points = worth[check.number - 1] if 0 < check.number <= len(worth) else None
             credit = "" if points is None else \
-                f" ({points if check.passed else 0:g} of {points:g} pt)"
+                _(" ({earned} of {points} pt)").format(earned=f"{points if check.passed else 0:g}",
+                                                       points=f"{points:g}")
             _el(items, "li", _check_text(check) + credit)
     mark = fb.marks.get(qid, {})
     found = criteria(qid, known[qid].rubric) if qid in known else []
     if found and any((mark.get(c.column) or "").strip() for c in found):
         table = _el(box, "table")
-        _el(table, "caption", "Rubric")
+        _el(table, "caption", _("Rubric"))
         for c in found:
             tr = _el(table, "tr")
             _el(tr, "td", f"{(mark.get(c.column) or '').strip() or '0'} / {c.points:g}")
             _el(tr, "td", c.text)
     comment = (mark.get("comment") or "").strip()
     if comment:
-        _el(box, "p", f"Comment: {comment}", class_="text")
+        _el(box, "p", _("Comment: {comment}").format(comment=comment), class_="text")
 
 
 def _header(body: ET.Element, spec: ExerciseSpec, fb: StudentFeedback) -> None:
     total = fb.total
-    _el(body, "h1", f"Feedback: {spec.title}")
-    _el(body, "p", f"Student: {fb.student}")
+    _el(body, "h1", _("Feedback: {title}").format(title=spec.title))
+    _el(body, "p", _("Student: {student}").format(student=fb.student))
     if total.get("excused"):
-        _el(body, "p", "Excused: no points are counted for this exercise.", class_="total")
+        _el(body, "p", _("Excused: no points are counted for this exercise."), class_="total")
     else:
-        _el(body, "p", f"Total: {total['points']} / {total['max_points']} points",
-            class_="total")
+        _el(body, "p", _("Total: {points} / {max} points").format(
+            points=total["points"], max=total["max_points"]), class_="total")
     if float(total.get("late_penalty") or 0):
-        _el(body, "p", f"Submitted {total['late_days']} day(s) late: {total['late_penalty']} "
-                       f"point(s) deducted from {total['raw_points']}.")
+        _el(body, "p", _("Submitted {days} day(s) late: {penalty} point(s) deducted from {raw}.")
+            .format(days=total["late_days"], penalty=total["late_penalty"],
+                    raw=total["raw_points"]))
     if total.get("pending"):
-        _el(body, "p", "Some written answers are not marked yet: this total may still grow.")
+        _el(body, "p", _("Some written answers are not marked yet: this total may still grow."))
     if fb.note:
         _el(body, "p", fb.note)
 
 
 def feedback_page(spec: ExerciseSpec, fb: StudentFeedback) -> str:
-    """One student's page: their notebook with each question's result after its cells."""
-    html = ET.Element("html", lang="en")
+    """One student's page: their notebook with each question's result after its cells, in the
+    language of their submission."""
+    with using(fb.language):
+        return _page(translated_spec(spec, fb.language) or spec, fb)
+
+
+def _page(spec: ExerciseSpec, fb: StudentFeedback) -> str:
+    html = ET.Element("html", lang=fb.language)
     head = _el(html, "head")
     _el(head, "meta", charset="utf-8")
     _el(head, "meta", **{"http-equiv": "Content-Security-Policy",
                          "content": "default-src 'none'; style-src 'unsafe-inline'"})
-    _el(head, "title", f"Feedback: {spec.title} ({fb.student})")
+    _el(head, "title", _("Feedback: {title}").format(title=spec.title) + f" ({fb.student})")
     _el(head, "style", CSS)
     body = _el(html, "body")
     _header(body, spec, fb)
@@ -173,7 +183,7 @@ def feedback_page(spec: ExerciseSpec, fb: StudentFeedback) -> str:
         shown.add(current)
     rest = [q for q in rows if q not in shown]
     if rest:
-        _el(body, "h2", "Questions not found in your notebook" if fb.cells else "Results")
+        _el(body, "h2", _("Questions not found in your notebook") if fb.cells else _("Results"))
         for qid in rest:
             _result(body, spec, rows[qid], fb)
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
@@ -183,6 +193,25 @@ def load_checks(grades: Path, exercise: str, student: str) -> dict[str, tuple[Ch
     """Each question's checks from the grader's journal (none when it is gone)."""
     record = journal_for(grades, exercise).load(student)
     return {row.question: row.checks for row in record.rows} if record else {}
+
+
+def in_language(record: Record | None, rows: list[Mapping[str, str]]
+                ) -> tuple[str, list[Mapping[str, str]], dict[str, tuple[CheckOutcome, ...]]]:
+    """The student's language, grades.csv's rows with the grader's messages in it, and the
+    checks as the student reads them (hints from the translated spec); from the journal."""
+    if record is None:
+        return "en", rows, {}
+    checks = {row.question: row.checks for row in record.feedback_rows}
+    if not record.student_rows:
+        return record.language, rows, checks
+    english = {r.question: r.message for r in record.rows}
+    own = {r.question: r.message for r in record.student_rows}
+    # A message the instructor's marking replaced (a written answer) is said again in the
+    # page's words; the grader's own message is taken in the student's language.
+    out = [{**row, "message": own.get(row.get("question", ""), row.get("message", ""))}
+           if row.get("message") == english.get(row.get("question", "")) else row
+           for row in rows]
+    return record.language, out, checks
 
 
 def read_cells(folder: Path | None, student: str, exercise: str) -> list[Mapping[str, Any]]:
@@ -249,9 +278,10 @@ def class_feedback(spec: ExerciseSpec, grades: Path, totals: Sequence[Mapping[st
     pages = {}
     for total in totals:
         student = total["student"]
-        fb = StudentFeedback(student, rows.get(student, []), total,
-                             load_checks(grades, spec.exercise, student), marks.get(student, {}),
+        language, own, checks = in_language(journal_for(grades, spec.exercise).load(student),
+                                            rows.get(student, []))
+        fb = StudentFeedback(student, own, total, checks, marks.get(student, {}),
                              read_cells(folder, student, spec.exercise),
-                             (notes or {}).get(student, ""))
+                             (notes or {}).get(student, ""), language)
         pages[student] = feedback_page(spec, fb)
     return pages

@@ -22,21 +22,24 @@ import ipywidgets as widgets
 from defence_course.atomic import atomic_write
 from defence_course.display import show_widget
 from defence_course.errors import DefenceCourseError
+from defence_course.i18n import N_, _, ngettext
 from defence_course.paths import ARGUMENTS_ENV, arguments_dir
 from defence_course.static import outline
 
 FORMAT_VERSION = 1
-UNDECIDED = "not decided yet"
-VERDICTS = (UNDECIDED, "supported", "partly supported", "not supported", "cannot be checked")
+UNDECIDED = N_("not decided yet")
+VERDICTS = (UNDECIDED, N_("supported"), N_("partly supported"), N_("not supported"),
+            N_("cannot be checked"))
 """The verdicts a learner can give, in the order the menu shows them."""
 MAX_CLAIMS = 12
 MAX_TEXT_CHARS = 20_000
 
 DEFAULT_CLAIMS = (
-    "The partnership breaks with Canada's and Europe's earlier reliance on the United States for "
-    "their defence.",
-    "Canada and the EU are moving toward 'collaborative sovereignty' in defence.",
-    "Pressure from the US administration is what made NATO's European Allies and Canada spend more.",
+    N_("The partnership breaks with Canada's and Europe's earlier reliance on the United States for "
+       "their defence."),
+    N_("Canada and the EU are moving toward 'collaborative sovereignty' in defence."),
+    N_("Pressure from the US administration is what made NATO's European Allies and Canada spend "
+       "more."),
     "",
 )
 """Claims the form starts with: the news report's framing in the course's own words, then a
@@ -149,8 +152,8 @@ class ArgumentStore:
             raw = self._read_bytes()
         except OSError as error:
             self._blocked = True
-            return None, (f"Your saved argument at {self.path} cannot be read ({error}); "
-                          "saving is off so it is not overwritten.")
+            return None, _("Your saved argument at {path} cannot be read ({error}); saving is off "
+                           "so it is not overwritten.").format(path=self.path, error=error)
         self._seen = _digest(raw)
         if raw is None:
             return None, ""
@@ -158,26 +161,29 @@ class ArgumentStore:
             saved = parse_saved(raw.decode("utf-8"))
         except (ArgumentFileError, UnicodeDecodeError) as error:
             return None, self._set_aside_unreadable(error)
-        return saved, f"Loaded your argument saved {saved.saved_at or 'earlier'} from {self.path}."
+        return saved, _("Loaded your argument saved {when} from {path}.").format(
+            when=saved.saved_at or _("earlier"), path=self.path)
 
     def _set_aside_unreadable(self, error: Exception) -> str:
-        reason = str(error) if isinstance(error, ArgumentFileError) else "not UTF-8 text"
+        reason = str(error) if isinstance(error, ArgumentFileError) else _("not UTF-8 text")
         try:
             aside = self._keep_aside("unreadable")
         except OSError as move_error:
             self._blocked = True
-            return (f"Your saved argument at {self.path} could not be read ({reason}) nor moved "
-                    f"aside ({move_error}); saving is off so it is not overwritten. Move or fix "
-                    "the file, then run the cell again.")
+            return _("Your saved argument at {path} could not be read ({reason}) nor moved aside "
+                     "({error}); saving is off so it is not overwritten. Move or fix the file, then "
+                     "run the cell again.").format(path=self.path, reason=reason, error=move_error)
         self._seen = None
-        return (f"Your saved argument could not be read ({reason}). Nothing is lost: the file "
-                f"was kept as {aside}. The form starts again from the lesson's claims.")
+        return _("Your saved argument could not be read ({reason}). Nothing is lost: the file was "
+                 "kept as {aside}. The form starts again from the lesson's claims.").format(
+                     reason=reason, aside=aside)
 
     def save(self, arguments: list[Argument]) -> str:
         """Write the arguments atomically; return what happened, in words for the learner."""
         if self._blocked:
-            return (f"Not saved: {self.path} holds a file that could not be read, and saving "
-                    "would overwrite it. Move or fix that file, then run the cell again.")
+            return _("Not saved: {path} holds a file that could not be read, and saving would "
+                     "overwrite it. Move or fix that file, then run the cell again.").format(
+                         path=self.path)
         kept = [a for a in arguments if not a.is_empty()][:MAX_CLAIMS]
         saved = SavedArguments(kept, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         text = render_saved(saved)
@@ -185,11 +191,12 @@ class ArgumentStore:
             note = self._keep_changes_made_elsewhere(text)
             atomic_write(self.path, text)
         except OSError as error:
-            return (f"Not saved ({error}). Your text is still in the form: copy it somewhere "
-                    f"safe, or set {ARGUMENTS_ENV} to a folder you can write to.")
+            return _("Not saved ({error}). Your text is still in the form: copy it somewhere safe, "
+                     "or set {env} to a folder you can write to.").format(error=error,
+                                                                          env=ARGUMENTS_ENV)
         self._seen = _digest(text.encode("utf-8"))
-        claims = "claim" if len(kept) == 1 else "claims"
-        return f"Saved {len(kept)} {claims} at {saved.saved_at} to {self.path}.{note}"
+        return ngettext("Saved {n} claim at {when} to {path}.", "Saved {n} claims at {when} to {path}.",
+                        len(kept)).format(n=len(kept), when=saved.saved_at, path=self.path) + note
 
     def _keep_changes_made_elsewhere(self, text: str) -> str:
         """If another notebook saved this file since we read it, keep its version aside first."""
@@ -197,7 +204,8 @@ class ArgumentStore:
         if current is None or _digest(current) in (self._seen, _digest(text.encode("utf-8"))):
             return ""
         aside = self._keep_aside("other-save")
-        return f" Another notebook had saved a different version; it was kept as {aside.name}."
+        return " " + _("Another notebook had saved a different version; it was kept as {name}.").format(
+            name=aside.name)
 
 
 # --------------------------------------------------------------------------------- the form
@@ -227,18 +235,21 @@ class ClaimCard:
 
 def _card(number: int, argument: Argument) -> ClaimCard:
     """One bordered box: a heading, three labelled text areas and a verdict menu."""
-    heading = widgets.HTML(_HEADING.substitute(text=html.escape(f"Claim {number}")))
+    heading = widgets.HTML(_HEADING.substitute(text=html.escape(_("Claim {number}").format(number=number))))
 
     def area(label: str, value: str, placeholder: str, rows: int) -> widgets.Textarea:
         return widgets.Textarea(value=value, description=label, placeholder=placeholder, rows=rows,
                                 layout=_FULL, style=_STYLE)
 
-    claim = area("Claim", argument.claim, "A claim to test, in your words", 2)
-    evidence_for = area("Evidence for", argument.evidence_for,
-                        "Data or quotes that support it, each with its source", 4)
-    evidence_against = area("Evidence against", argument.evidence_against,
-                            "Data or quotes that weaken it, each with its source", 4)
-    verdict = widgets.Dropdown(options=VERDICTS, value=argument.verdict, description="Verdict",
+    claim = area(_("Claim"), argument.claim, _("A claim to test, in your words"), 2)
+    evidence_for = area(_("Evidence for"), argument.evidence_for,
+                        _("Data or quotes that support it, each with its source"), 4)
+    evidence_against = area(_("Evidence against"), argument.evidence_against,
+                            _("Data or quotes that weaken it, each with its source"), 4)
+    # The saved value stays the English word; the menu shows it in the notebook's language.
+    labels = [_(v) for v in VERDICTS]
+    options = list(VERDICTS) if labels == list(VERDICTS) else list(zip(labels, VERDICTS, strict=True))
+    verdict = widgets.Dropdown(options=options, value=argument.verdict, description=_("Verdict"),
                                style=_STYLE)
     box = widgets.VBox([heading, claim, evidence_for, evidence_against, verdict], layout=_BOX)
     return ClaimCard(box, claim, evidence_for, evidence_against, verdict)
@@ -271,7 +282,7 @@ class ArgumentView:
 def _starting_arguments(saved: SavedArguments | None, claims: tuple[str, ...]) -> list[Argument]:
     """The saved claims, topped up with one blank card; else the lesson's own claims."""
     if saved is None or not saved.arguments:
-        return [Argument(claim=c) for c in claims]
+        return [Argument(claim=_(c) if c else c) for c in claims]  # the lesson's claims, translated
     arguments = list(saved.arguments)
     if len(arguments) < MAX_CLAIMS and not any(a.is_empty() for a in arguments):
         arguments.append(Argument())
@@ -284,21 +295,21 @@ def build_argument(name: str = "07-a-new-alignment", claims: tuple[str, ...] = D
     store = ArgumentStore(name, folder)
     saved, message = store.load()
     cards = [_card(i, a) for i, a in enumerate(_starting_arguments(saved, claims), start=1)]
-    save = widgets.Button(description="Save my argument", button_style="primary", icon="save",
-                          tooltip=f"Save to {store.path}",
+    save = widgets.Button(description=_("Save my argument"), button_style="primary", icon="save",
+                          tooltip=_("Save to {path}").format(path=store.path),
                           layout=widgets.Layout(width="auto", min_width="13em", flex="0 0 auto"))
     status = widgets.HTML(layout=widgets.Layout(margin="0 0 0 1em"))
     view = ArgumentView(widgets.VBox([*(c.box for c in cards), widgets.HBox([save, status])]),
                         cards, save, status, store)
-    view.tell(message or f"Not saved yet. Save writes to {store.path}.")
+    view.tell(message or _("Not saved yet. Save writes to {path}.").format(path=store.path))
     save.on_click(lambda _button: view.click_save())
     return view
 
 
 def argument_builder(name: str = "07-a-new-alignment", claims: tuple[str, ...] = DEFAULT_CLAIMS) -> None:
     """Show the structured-argument form in a notebook (the one call a lesson makes)."""
-    what = "Form: your argument, claim by claim"
-    how = ("For each claim below (and one of your own), you write the evidence for it, the evidence "
-           "against it and your verdict, and save them in JupyterLab. The claims to start from:")
+    what = _("Form: your argument, claim by claim")
+    how = _("For each claim below (and one of your own), you write the evidence for it, the evidence "
+            "against it and your verdict, and save them in JupyterLab. The claims to start from:")
     show_widget(build_argument(name, claims).widget, what,
-                static=lambda: outline(what, [c for c in claims if c], how))
+                static=lambda: outline(what, [_(c) for c in claims if c], how))

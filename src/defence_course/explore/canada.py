@@ -8,6 +8,7 @@ functions, tested on their own; `path_explorer()` puts sliders on them.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 from string import Template
@@ -20,6 +21,7 @@ from IPython.display import display
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer
+from defence_course.i18n import N_, _, format_number
 
 # NATO's Hague pledge: 3.5% of GDP for core defence plus up to 1.5% for related spending, by 2035.
 CORE_TARGET = 3.5
@@ -99,14 +101,16 @@ def spending_path(anchor: Anchor, growth_pct: float, met_pct: float = DEFAULT_ME
 
 
 _ASSUMPTIONS = (
-    "Anchor: the PBO's scenario (6 February 2026): core defence at {start}% of GDP in {start_year}, "
-    "{end}% in {end_year}, C${spending}bn in 2035-36. That implies GDP of C${gdp}bn in 2035-36.",
-    "GDP: taken back from that year at the same nominal growth every year (your slider). Not a forecast.",
-    "Core share: a straight line from {start}% to {end}%. The PBO says only that it rises gradually.",
-    "Ancillary 1.5%: the government expects existing spending to meet it; the slider says how much.",
-    "Amounts are nominal Canadian dollars (not adjusted for inflation), by calendar year as NATO counts.",
+    N_("Anchor: the PBO's scenario (6 February 2026): core defence at {start}% of GDP in {start_year}, "
+       "{end}% in {end_year}, C${spending}bn in 2035-36. That implies GDP of C${gdp}bn in 2035-36."),
+    N_("GDP: taken back from that year at the same nominal growth every year (your slider). Not a "
+       "forecast."),
+    N_("Core share: a straight line from {start}% to {end}%. The PBO says only that it rises gradually."),
+    N_("Ancillary 1.5%: the government expects existing spending to meet it; the slider says how much."),
+    N_("Amounts are nominal Canadian dollars (not adjusted for inflation), by calendar year as NATO "
+       "counts."),
 )
-_REPORT = Template("<div class='dc-canada' role='status'><ul>$items</ul><p><b>Assumptions</b></p>"
+_REPORT = Template("<div class='dc-canada' role='status'><ul>$items</ul><p><b>$assumptions_word</b></p>"
                    "<ul>$assumptions</ul></div>")
 
 
@@ -114,31 +118,37 @@ def _report(anchor: Anchor, table: pd.DataFrame) -> str:
     """The explorer's text, as escaped HTML (numbers only come from the model)."""
     first, last = table.iloc[0], table.iloc[-1]
     extra = table["extra_over_start_share_bn"].iloc[1:].mean()
+    number = functools.partial(format_number, group=False)
     lines = [
-        f"{anchor.start_year}: core defence C${first['core_bn']:.0f}bn "
-        f"({first['core_share']:.1f}% of C${first['gdp_bn']:,.0f}bn GDP).",
-        f"{anchor.end_year}: core defence C${last['core_bn']:.0f}bn ({last['core_share']:.1f}% of GDP).",
-        f"Average a year, {anchor.start_year + 1}-{anchor.end_year}, above keeping "
-        f"{anchor.start_share:.1f}% of GDP: C${extra:.1f}bn.",
-        f"New money for the 1.5% in {anchor.end_year}: C${last['new_ancillary_bn']:.0f}bn.",
+        _("{year}: core defence C${core}bn ({share}% of C${gdp}bn GDP).").format(
+            year=anchor.start_year, core=number(first["core_bn"]), share=number(first["core_share"], 1),
+            gdp=format_number(first["gdp_bn"])),
+        _("{year}: core defence C${core}bn ({share}% of GDP).").format(
+            year=anchor.end_year, core=number(last["core_bn"]), share=number(last["core_share"], 1)),
+        _("Average a year, {first}-{last}, above keeping {share}% of GDP: C${extra}bn.").format(
+            first=anchor.start_year + 1, last=anchor.end_year, share=number(anchor.start_share, 1),
+            extra=number(extra, 1)),
+        _("New money for the 1.5% in {year}: C${money}bn.").format(
+            year=anchor.end_year, money=number(last["new_ancillary_bn"])),
     ]
-    values = {"start": f"{anchor.start_share:.1f}", "end": f"{anchor.end_share:.1f}",
+    values = {"start": number(anchor.start_share, 1), "end": number(anchor.end_share, 1),
               "start_year": str(anchor.start_year), "end_year": str(anchor.end_year),
-              "spending": f"{anchor.end_spending:.0f}", "gdp": f"{anchor.end_gdp:,.0f}"}
-    assumptions = [a.format(**values) for a in _ASSUMPTIONS]
+              "spending": number(anchor.end_spending), "gdp": format_number(anchor.end_gdp)}
+    assumptions = [_(a).format(**values) for a in _ASSUMPTIONS]
     return _REPORT.substitute(items="".join(f"<li>{html.escape(x)}</li>" for x in lines),
-                              assumptions="".join(f"<li>{html.escape(a)}</li>" for a in assumptions))
+                              assumptions="".join(f"<li>{html.escape(a)}</li>" for a in assumptions),
+                              assumptions_word=html.escape(_("Assumptions")))
 
 
 def _plot(table: pd.DataFrame) -> None:
     """Core spending and new ancillary money by year, stacked, in C$ bn."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    ax.bar(table.index, table["core_bn"], label="Core defence (3.5% path)")
+    ax.bar(table.index, table["core_bn"], label=_("Core defence (3.5% path)"))
     ax.bar(table.index, table["new_ancillary_bn"], bottom=table["core_bn"],
-           label="New money for the 1.5% (not met by existing spending)")
-    ax.set_title("What-if: Canada's path to NATO's 2035 pledge, C$ bn (nominal)")
-    ax.set_xlabel("Year")
-    ax.set_ylabel("C$ bn")
+           label=_("New money for the 1.5% (not met by existing spending)"))
+    ax.set_title(_("What-if: Canada's path to NATO's 2035 pledge, C$ bn (nominal)"))
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(_("C$ bn"))
     ax.set_ylim(0, float((table["core_bn"] + table["new_ancillary_bn"]).max()) * 1.25)  # room for the legend
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
@@ -150,10 +160,10 @@ def build_path_explorer(money: pd.DataFrame | None = None) -> widgets.Box:
     """Sliders for nominal GDP growth and the part of the 1.5% already met, with the path they give."""
     anchor = pbo_anchor(money)
     growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=0.0, max=6.0, step=0.5,
-                                 description="GDP growth %", readout_format=".1f",
+                                 description=_("GDP growth %"), readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})
     met = widgets.FloatSlider(value=DEFAULT_MET, min=0.0, max=100.0, step=10.0,
-                              description="Part of 1.5% met (%)", readout_format=".0f",
+                              description=_("Part of 1.5% met (%)"), readout_format=".0f",
                               continuous_update=False, style={"description_width": "initial"})
     report = widgets.HTML()
     chart = widgets.Output()
@@ -174,4 +184,4 @@ def build_path_explorer(money: pd.DataFrame | None = None) -> widgets.Box:
 
 def path_explorer() -> None:
     """Show lesson 06's what-if explorer."""
-    show_widget(build_path_explorer(), "Explorer: Canada's path to 3.5% + 1.5% by 2035, in C$")
+    show_widget(build_path_explorer(), _("Explorer: Canada's path to 3.5% + 1.5% by 2035, in C$"))

@@ -16,6 +16,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, replace_table, say
+from defence_course.i18n import _
 
 __all__ = ["CountryCard", "YearExplorer", "build_country_card", "build_year_explorer",
            "country_explorer", "year_explorer"]
@@ -41,8 +42,8 @@ class YearExplorer:
         n_nato = clubs.loc[["in both", "NATO only"], "count"].sum()
         n_eu = clubs.loc[["in both", "EU only"], "count"].sum()
         n_both = clubs.loc[["in both"], "count"].sum()
-        say(self.summary, f"End of {self.year.value}: {n_nato} in NATO, {n_eu} in the EU, "
-                          f"{n_both} in both.")
+        say(self.summary, _("End of {year}: {nato} in NATO, {eu} in the EU, {both} in both.").format(
+            year=self.year.value, nato=n_nato, eu=n_eu, both=n_both))
         replace_table(self.table, clubs)
 
 
@@ -50,7 +51,7 @@ def build_year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> YearExplorer
     """Build the year explorer (not displayed) around the lesson's `clubs_in`."""
     explorer = YearExplorer(
         clubs_in=clubs_in,
-        year=widgets.IntSlider(value=LAST_YEAR, min=FIRST_YEAR, max=LAST_YEAR, description="Year",
+        year=widgets.IntSlider(value=LAST_YEAR, min=FIRST_YEAR, max=LAST_YEAR, description=_("Year"),
                                continuous_update=False,  # explore.css caps the width at the notebook's
                                layout=widgets.Layout(width="500px")),
         summary=empty_notice(), table=widgets.Output(), box=widgets.VBox(),
@@ -63,7 +64,7 @@ def build_year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> YearExplorer
 
 def year_explorer(clubs_in: Callable[[int], pd.DataFrame]) -> None:
     """Show the year explorer in the notebook: move the slider and the table follows."""
-    show_widget(build_year_explorer(clubs_in).box, "Explorer: the clubs in a chosen year")
+    show_widget(build_year_explorer(clubs_in).box, _("Explorer: the clubs in a chosen year"))
 
 
 @dataclass
@@ -88,7 +89,7 @@ def build_country_card(membership: pd.DataFrame | None = None) -> CountryCard:
     card = CountryCard(
         membership=membership,
         country=widgets.Dropdown(options=sorted(membership["country"]), value="Canada",
-                                 description="Country"),
+                                 description=_("Country")),
         card=widgets.Output(), box=widgets.VBox(),
     )
     card.box = explorer_box(card.country, card.card)
@@ -99,4 +100,4 @@ def build_country_card(membership: pd.DataFrame | None = None) -> CountryCard:
 
 def country_explorer() -> None:
     """Show the country card in the notebook."""
-    show_widget(build_country_card().box, "Explorer: one country's memberships")
+    show_widget(build_country_card().box, _("Explorer: one country's memberships"))

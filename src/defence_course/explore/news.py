@@ -16,6 +16,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import empty_notice, explorer_box, replace_table, say
+from defence_course.i18n import N_, _, format_month, ngettext
 
 __all__ = ["ClaimsExplorer", "EventExplorer", "build_claims_explorer", "build_event_explorer",
            "claims_explorer", "event_explorer", "matching_events"]
@@ -24,7 +25,7 @@ LEVELS = ("primary", "secondary", "unverified")
 EVENT_COLUMNS = ["date", "event", "category", "reliability", "note"]
 CLAIM_COLUMNS = ["claim", "what_the_sources_say", "verdict"]
 FIRST_MONTH, LAST_MONTH = "2025-01", "2026-02"
-NO_EVENTS = "Pick at least one category and one reliability level to list events."
+NO_EVENTS = N_("Pick at least one category and one reliability level to list events.")
 
 
 def matching_events(timeline: pd.DataFrame, first: pd.Period, last: pd.Period,
@@ -40,8 +41,9 @@ def matching_events(timeline: pd.DataFrame, first: pd.Period, last: pd.Period,
 def _count_line(rows: pd.DataFrame) -> str:
     """'3 events shown, 2 not from a primary source.'"""
     not_primary = int((rows["reliability"] != "primary").sum())
-    events = "event" if len(rows) == 1 else "events"
-    return f"{len(rows)} {events} shown, {not_primary} not from a primary source."
+    return ngettext("{n} event shown, {other} not from a primary source.",
+                    "{n} events shown, {other} not from a primary source.", len(rows)).format(
+        n=len(rows), other=not_primary)
 
 
 @dataclass
@@ -60,7 +62,7 @@ class EventExplorer:
         """Redraw the count and the table; with nothing to pick from, say what to pick instead."""
         del change
         if not self.categories.value or not self.levels.value:
-            say(self.summary, NO_EVENTS)
+            say(self.summary, _(NO_EVENTS))
             replace_table(self.table, None)
             return
         first, last = self.months.value
@@ -77,12 +79,13 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
     explorer = EventExplorer(
         timeline=timeline,
         months=widgets.SelectionRangeSlider(
-            options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False,
+            options=[(format_month(m.to_timestamp(), short=True), m) for m in months],
+            index=(0, len(months) - 1),
+            description=_("Months"), continuous_update=False,
             layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         categories=widgets.SelectMultiple(options=categories, value=categories,
-                                          description="Categories", rows=len(categories)),
-        levels=widgets.SelectMultiple(options=LEVELS, value=LEVELS, description="Reliability",
+                                          description=_("Categories"), rows=len(categories)),
+        levels=widgets.SelectMultiple(options=LEVELS, value=LEVELS, description=_("Reliability"),
                                       rows=len(LEVELS)),
         summary=empty_notice(),
         table=widgets.Output(),
@@ -99,7 +102,7 @@ def build_event_explorer(timeline: pd.DataFrame | None = None) -> EventExplorer:
 
 def event_explorer() -> None:
     """Show lesson 01's timeline explorer in the notebook."""
-    show_widget(build_event_explorer().box, "Explorer: events by date")
+    show_widget(build_event_explorer().box, _("Explorer: events by date"))
 
 
 @dataclass
@@ -126,7 +129,7 @@ def build_claims_explorer(claims: pd.DataFrame | None = None) -> ClaimsExplorer:
     explorer = ClaimsExplorer(
         claims=claims,
         verdict=widgets.ToggleButtons(options=["all", *sorted(claims["verdict"].unique())],
-                                      description="Verdict"),
+                                      description=_("Verdict")),
         table=widgets.Output(),
         box=widgets.VBox(),
     )
@@ -138,4 +141,4 @@ def build_claims_explorer(claims: pd.DataFrame | None = None) -> ClaimsExplorer:
 
 def claims_explorer() -> None:
     """Show lesson 01's claims filter in the notebook."""
-    show_widget(build_claims_explorer().box, "Explorer: the report's claims and their sources")
+    show_widget(build_claims_explorer().box, _("Explorer: the report's claims and their sources"))

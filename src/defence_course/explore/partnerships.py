@@ -14,6 +14,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import chart_image, show_chart
+from defence_course.i18n import N_, _, format_month
 from defence_course.plotting import OKABE_ITO
 
 if TYPE_CHECKING:
@@ -29,22 +30,22 @@ __all__ = ["ROAD_LABELS", "TimelineExplorer", "build_timeline", "describe_items"
 ROAD_EVENTS = "SAFE|Security and Defence Partnership signed"
 """Timeline events on Canada's road: those naming SAFE, and the signing of the partnership itself."""
 ROAD_LABELS: dict[str, str] = {
-    "2025-05-27": "SAFE regulation adopted",
-    "2025-06-23": "SDP signed; SAFE talks agreed",
-    "2025-09-18": "Council mandate to negotiate",
-    "2025-12-01": "Negotiations concluded",
-    "2025-12-19": "Member states endorse",
-    "2026-02-14": "Canada signs SAFE agreement",
+    "2025-05-27": N_("SAFE regulation adopted"),
+    "2025-06-23": N_("SDP signed; SAFE talks agreed"),
+    "2025-09-18": N_("Council mandate to negotiate"),
+    "2025-12-01": N_("Negotiations concluded"),
+    "2025-12-19": N_("Member states endorse"),
+    "2026-02-14": N_("Canada signs SAFE agreement"),
 }
 PARTNERSHIP, ROAD = "partnership", "road to SAFE"
-VIEWS = (("The eight partnerships", (PARTNERSHIP,)), ("Canada's road to SAFE", (ROAD,)),
-         ("Both", (PARTNERSHIP, ROAD)))
+VIEWS = ((N_("The eight partnerships"), (PARTNERSHIP,)), (N_("Canada's road to SAFE"), (ROAD,)),
+         (N_("Both"), (PARTNERSHIP, ROAD)))
 STYLE = {PARTNERSHIP: (OKABE_ITO[0], "o"), ROAD: (OKABE_ITO[1], "s")}
 
 
 def _day(stamp: pd.Timestamp) -> str:
     """'21 May 2024': the form the lesson's prose uses."""
-    return f"{stamp.day} {stamp:%B %Y}"
+    return format_month(stamp, day=True)
 
 
 def timeline_items() -> pd.DataFrame:
@@ -59,7 +60,8 @@ def timeline_items() -> pd.DataFrame:
     steps = events[events["date"].dt.strftime("%Y-%m-%d").isin(ROAD_LABELS)
                    & events["event"].str.contains(ROAD_EVENTS)]
     road = pd.DataFrame({
-        "label": steps["date"].dt.strftime("%Y-%m-%d").map(ROAD_LABELS), "group": ROAD,
+        "label": steps["date"].dt.strftime("%Y-%m-%d").map(lambda day: _(ROAD_LABELS[day])),
+        "group": ROAD,
         "earliest": steps["date"], "latest": steps["date"], "precision": "day",
         "as_reported": steps["date"].map(_day), "reliability": steps["reliability"],
     })
@@ -95,28 +97,30 @@ def _road_lines(road: pd.DataFrame) -> list[str]:
     """'27 May 2025  SAFE regulation adopted (+27 days)' for each step."""
     gaps = road["earliest"].diff().dt.days
     lines = []
-    for (_, row), gap in zip(road.iterrows(), gaps, strict=True):
-        after = "" if pd.isna(gap) else f" (+{int(gap)} days)"
-        lines.append(f"  {row['as_reported']}: {row['label']}{after}")
+    for (_index, row), gap in zip(road.iterrows(), gaps, strict=True):
+        after = "" if pd.isna(gap) else _(" (+{n} days)").format(n=int(gap))
+        lines.append("  " + _("{date}: {step}").format(date=row["as_reported"], step=row["label"]) + after)
     return lines
 
 
 def describe_items(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> str:
     """The figure in words (its text alternative): what is shown, how precise, what is unknown."""
     shown = _in_window(items, start, end)
-    lines = [f"{start:%B %Y} to {end:%B %Y}: {len(shown)} items shown."]
+    lines = [_("{start} to {end}: {n} items shown.").format(
+        start=format_month(start), end=format_month(end), n=len(shown))]
     sdp = shown[shown["group"] == PARTNERSHIP]
-    for precision, words in (("day", "exact day"), ("month", "month only"), ("year", "year only")):
+    for precision, words in (("day", N_("exact day")), ("month", N_("month only")),
+                             ("year", N_("year only"))):
         rows = sdp[sdp["precision"] == precision]
         if len(rows):
             listed = ", ".join(f"{r.label} ({r.as_reported})" for r in rows.itertuples())
-            lines.append(f"Partnerships, {words}: {listed}.")
+            lines.append(_("Partnerships, {words}: {listed}.").format(words=_(words), listed=listed))
     road = shown[shown["group"] == ROAD]
     if len(road):
-        lines += ["Canada's road to SAFE, days since the step before:", *_road_lines(road)]
+        lines += [_("Canada's road to SAFE, days since the step before:"), *_road_lines(road)]
     for group in overlap_groups(shown):
-        lines.append(f"Windows overlap, so these cannot be put in order from the data: "
-                     f"{', '.join(group)}.")
+        lines.append(_("Windows overlap, so these cannot be put in order from the data: {items}.")
+                     .format(items=", ".join(group)))
     return "\n".join(lines)
 
 
@@ -148,15 +152,15 @@ def draw(items: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> Figure:
     # At least three dates on any range (January and July alone left one tick on three months).
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    fig.suptitle("EU Security and Defence Partnerships and Canada's road to SAFE", fontweight="bold")
-    ax.set_xlabel("Date of signature or step (bars: only the month or year is known)")
+    fig.suptitle(_("EU Security and Defence Partnerships and Canada's road to SAFE"), fontweight="bold")
+    ax.set_xlabel(_("Date of signature or step (bars: only the month or year is known)"))
     ax.grid(axis="x", alpha=0.3)
     handles = [Line2D([], [], marker=STYLE[PARTNERSHIP][1], color=STYLE[PARTNERSHIP][0],
-                      linestyle="none", label="Partnership signed (exact day)"),
+                      linestyle="none", label=_("Partnership signed (exact day)")),
                Patch(facecolor="white", edgecolor=STYLE[PARTNERSHIP][0], hatch="///",
-                     label="Partnership signed in this month or year"),
+                     label=_("Partnership signed in this month or year")),
                Line2D([], [], marker=STYLE[ROAD][1], color=STYLE[ROAD][0], linestyle="none",
-                      label="Step on Canada's road to SAFE")]
+                      label=_("Step on Canada's road to SAFE"))]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9, frameon=False)
     return fig
 
@@ -193,18 +197,20 @@ def build_timeline() -> TimelineExplorer:
     months = pd.period_range(items["earliest"].min(), items["latest"].max(), freq="M")
     explorer = TimelineExplorer(
         items=items,
-        view=widgets.ToggleButtons(options=VIEWS, value=VIEWS[2][1], description="Show",
+        view=widgets.ToggleButtons(options=[(_(label), kinds) for label, kinds in VIEWS],
+                                   value=VIEWS[2][1], description=_("Show"),
                                    style={"button_width": "180px"}),
         months=widgets.SelectionRangeSlider(
-            options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months", continuous_update=False,
+            options=[(format_month(m.to_timestamp(), short=True), m) for m in months],
+            index=(0, len(months) - 1),
+            description=_("Months"), continuous_update=False,
             layout=widgets.Layout(width="600px")),  # explore.css caps it at the notebook's width
         # Never wider than the notebook: the PNG scales down instead of being cut off on the right.
         chart=chart_image(),
         description=widgets.Output(),
         box=widgets.VBox(),
     )
-    heading = widgets.Label("The chart in words (updated with the controls):")
+    heading = widgets.Label(_("The chart in words (updated with the controls):"))
     explorer.box.children = (explorer.view, explorer.months, explorer.chart, heading,
                              explorer.description)
     mark_explorer(explorer.box)  # the chosen view stands out in the dark theme too
@@ -216,4 +222,4 @@ def build_timeline() -> TimelineExplorer:
 
 def partnership_timeline() -> None:
     """Show the interactive timeline in the notebook (lesson 05)."""
-    show_widget(build_timeline().box, "Explorer: the partnerships timeline")
+    show_widget(build_timeline().box, _("Explorer: the partnerships timeline"))

@@ -6,6 +6,7 @@ own; `gap_explorer()` puts sliders on them for the lesson, with the model's assu
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from string import Template
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import mark_explorer, png
+from defence_course.i18n import N_, _, format_number
 from defence_course.plotting import year_axis
 from defence_course.static import widget_snapshot
 
@@ -63,7 +65,7 @@ def gdp_factor(growth_pct: float, years: int) -> float:
     factor, so its code is not their answer.)
     """
     factor = 1.0
-    for _ in range(years):
+    for _year in range(years):
         factor += factor * growth_pct / 100
     return factor
 
@@ -102,28 +104,29 @@ def largest_yearly_rise(nato: pd.DataFrame, country: str) -> tuple[float, int] |
 
 
 _ASSUMPTIONS = (
-    "Start: the Ally's latest figure in NATO's table (NATO 2025 edition, Aug 2025; 2024 and 2025 "
-    "are estimates, and a 2025 figure is one that news reports quoted).",
-    "Target: a share of GDP for core defence, NATO's definition (the Hague's 'at least 3.5%'); "
-    "the 'up to 1.5%' for related spending is not in the model.",
-    "Path: a straight line, the same rise every year, to the deadline; real plans need not be "
-    "straight.",
-    "Money: real GDP grows at the same rate every year; amounts are an index (today = 100) in "
-    "today's prices, not dollars: the course has no GDP figures.",
+    N_("Start: the Ally's latest figure in NATO's table (NATO 2025 edition, Aug 2025; 2024 and 2025 "
+       "are estimates, and a 2025 figure is one that news reports quoted)."),
+    N_("Target: a share of GDP for core defence, NATO's definition (the Hague's 'at least 3.5%'); "
+       "the 'up to 1.5%' for related spending is not in the model."),
+    N_("Path: a straight line, the same rise every year, to the deadline; real plans need not be "
+       "straight."),
+    N_("Money: real GDP grows at the same rate every year; amounts are an index (today = 100) in "
+       "today's prices, not dollars: the course has no GDP figures."),
 )
 
-_HEAD = Template("<p><b>$country</b>: $latest% of GDP in $year$estimate. Target: $target% by $by_year.</p>")
-_GAP = Template("Gap to the target: <b>$gap</b> percentage points of GDP.")
-_PATH = Template("Straight path: <b>+$rise</b> points a year for $years years.")
-_NO_PATH = Template("No rise needed: $country is already at or above $target%.")
-_RECORD = Template("For comparison, $country's largest one-year rise in the table: $record.")
-_MONEY = Template("Money behind the share in $by_year at $growth% real GDP growth a year (today = 100): "
-                  "<b>$money_target</b> on the path to $target%, <b>$money_same</b> if the share stays "
-                  "at $latest%.")
-_MONEY_SAME = Template("Money behind the share in $by_year at $growth% real GDP growth a year "
-                       "(today = 100): <b>$money_same</b> if the share stays at $latest%.")
+# Each line a message with named fields, filled with escaped values (numbers only from the model).
+_HEAD = N_("<p><b>{country}</b>: {latest}% of GDP in {year}{estimate}. Target: {target}% by {by_year}.</p>")
+_GAP = N_("Gap to the target: <b>{gap}</b> percentage points of GDP.")
+_PATH = N_("Straight path: <b>+{rise}</b> points a year for {years} years.")
+_NO_PATH = N_("No rise needed: {country} is already at or above {target}%.")
+_RECORD = N_("For comparison, {country}'s largest one-year rise in the table: {record}.")
+_MONEY = N_("Money behind the share in {by_year} at {growth}% real GDP growth a year (today = 100): "
+            "<b>{money_target}</b> on the path to {target}%, <b>{money_same}</b> if the share stays "
+            "at {latest}%.")
+_MONEY_SAME = N_("Money behind the share in {by_year} at {growth}% real GDP growth a year "
+                 "(today = 100): <b>{money_same}</b> if the share stays at {latest}%.")
 _REPORT = Template("<div class='dc-pressure' role='status'>$head<ul>$items</ul>"
-                   "<p><b>Assumptions</b></p><ul>$assumptions</ul></div>")
+                   "<p><b>$assumptions_word</b></p><ul>$assumptions</ul></div>")
 
 
 def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growth: float) -> str:
@@ -133,21 +136,24 @@ def _report(nato: pd.DataFrame, country: str, target: float, by_year: int, growt
     gap = gap_to_target(latest, target) or 0.0
     record = largest_yearly_rise(nato, country)
     years = by_year - year
+    number = functools.partial(format_number, group=False)
     values = {
-        "country": country, "latest": f"{latest:.2f}", "year": str(year),
-        "estimate": " (estimate)" if bool(row["is_estimate"]) else "",
-        "target": f"{target:.1f}", "by_year": str(by_year), "gap": f"{gap:.2f}",
-        "rise": f"{yearly_rise(latest, year, target, by_year) or 0.0:.2f}", "years": str(years),
-        "record": "none" if record is None else f"+{record[0]:.2f} points (to {record[1]})",
-        "growth": f"{growth:.1f}",
-        "money_target": f"{gdp_factor(growth, years) * max(latest, target) / latest * 100:.0f}",
-        "money_same": f"{gdp_factor(growth, years) * 100:.0f}",
+        "country": country, "latest": number(latest, 2), "year": str(year),
+        "estimate": _(" (estimate)") if bool(row["is_estimate"]) else "",
+        "target": number(target, 1), "by_year": str(by_year), "gap": number(gap, 2),
+        "rise": number(yearly_rise(latest, year, target, by_year) or 0.0, 2), "years": str(years),
+        "record": _("none") if record is None else _("+{rise} points (to {year})").format(
+            rise=number(record[0], 2), year=record[1]),
+        "growth": number(growth, 1),
+        "money_target": number(gdp_factor(growth, years) * max(latest, target) / latest * 100),
+        "money_same": number(gdp_factor(growth, years) * 100),
     }
     escaped = {k: html.escape(v) for k, v in values.items()}
     lines = [_GAP, _PATH, _RECORD, _MONEY] if gap > 0 else [_GAP, _NO_PATH, _RECORD, _MONEY_SAME]
-    items = "".join(f"<li>{line.substitute(escaped)}</li>" for line in lines)
-    assumptions = "".join(f"<li>{html.escape(a)}</li>" for a in _ASSUMPTIONS)
-    return _REPORT.substitute(head=_HEAD.substitute(escaped), items=items, assumptions=assumptions)
+    items = "".join(f"<li>{_(line).format(**escaped)}</li>" for line in lines)
+    assumptions = "".join(f"<li>{html.escape(_(a))}</li>" for a in _ASSUMPTIONS)
+    return _REPORT.substitute(head=_(_HEAD).format(**escaped), items=items, assumptions=assumptions,
+                              assumptions_word=html.escape(_("Assumptions")))
 
 
 def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Figure:
@@ -155,14 +161,16 @@ def _figure(nato: pd.DataFrame, country: str, target: float, by_year: int) -> Fi
     history = nato.loc[nato["country"] == country].set_index("year")["pct_gdp"].sort_index().dropna()
     path = straight_path(float(history.iloc[-1]), int(history.index[-1]), target, by_year)
     fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
-    ax.plot(history.index, history.to_numpy(), label=f"{country}: NATO figures (2024, 2025 estimates)")
-    ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label="Straight path to the target")
+    ax.plot(history.index, history.to_numpy(),
+            label=_("{country}: NATO figures (2024, 2025 estimates)").format(country=country))
+    ax.plot(path.index, path.to_numpy(), linestyle="--", marker="", label=_("Straight path to the target"))
     ax.axhline(target, color="black", linestyle=":", marker="", linewidth=1.5,
-               label=f"Target: {target:.1f}% of GDP")
+               label=_("Target: {target}% of GDP").format(target=format_number(target, 1, group=False)))
     ax.axhline(2, color="0.5", linestyle="-.", marker="", linewidth=1, label="2% guideline")
-    ax.set_title(f"{country}: from the latest figure to {target:.1f}% by {by_year}")
-    ax.set_xlabel("Year")
-    ax.set_ylabel("% of GDP")
+    ax.set_title(_("{country}: from the latest figure to {target}% by {year}").format(
+        country=country, target=format_number(target, 1, group=False), year=by_year))
+    ax.set_xlabel(_("Year"))
+    ax.set_ylabel(_("% of GDP"))
     ax.set_ylim(0, max(5.0, float(history.max()) + 0.5))
     year_axis(ax)
     # Under the axes, never on the data (issue 21).
@@ -191,15 +199,15 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
     nato = load("nato_spending") if nato is None else nato
     names = list(latest_figures(nato).index)
     picker = widgets.Dropdown(options=names, value=country if country in names else names[0],
-                              description="Ally")
-    target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description="Target %",
+                              description=_("Ally"))
+    target = widgets.FloatSlider(value=CORE_TARGET, min=2.0, max=5.0, step=0.1, description=_("Target %"),
                                  readout_format=".1f", continuous_update=False)
     # A margin after the deadline's readout: "2040" ran into "GDP growth %" at 1366 px.
-    by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description="Deadline",
+    by_year = widgets.IntSlider(value=DEADLINE, min=2026, max=2040, description=_("Deadline"),
                                 continuous_update=False,
                                 layout=widgets.Layout(margin="2px 1.5em 2px 2px"))
     growth = widgets.FloatSlider(value=DEFAULT_GROWTH, min=-1.0, max=4.0, step=0.5,
-                                 description="GDP growth %", readout_format=".1f",
+                                 description=_("GDP growth %"), readout_format=".1f",
                                  continuous_update=False, style={"description_width": "initial"})
     report = widgets.HTML()
     chart = widgets.Output()
@@ -220,7 +228,7 @@ def build_gap_explorer(nato: pd.DataFrame | None = None, country: str = "Canada"
 
 def gap_explorer(country: str = "Canada") -> None:
     """Show the what-if explorer for lesson 04, starting on `country`."""
-    what = "Explorer: an Ally's gap to a spending target"
+    what = _("Explorer: an Ally's gap to a spending target")
     box = build_gap_explorer(country=country)
     # The chart is drawn into an Output widget by the front end, so the kernel has no copy of it.
     show_widget(box, what, static=lambda: widget_snapshot(box, what, figures=[_first_chart(country)]))

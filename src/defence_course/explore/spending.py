@@ -16,6 +16,7 @@ import pandas as pd
 from defence_course.data import load
 from defence_course.display import show_widget
 from defence_course.explore.style import chart_image, empty_notice, explorer_box, say, show_chart
+from defence_course.i18n import N_, _
 from defence_course.plotting import year_axis
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ __all__ = ["SOURCES", "SpendingExplorer", "build_spending_explorer", "draw_spend
 
 SOURCES = ("NATO", "SIPRI")
 START = ("Canada", "Poland", "United States")
-EMPTY = "Pick at least one country to draw the chart."
+EMPTY = N_("Pick at least one country to draw the chart.")
 
 
 def long_table(nato: pd.DataFrame | None = None, sipri: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -58,9 +59,10 @@ def draw_spending(long: pd.DataFrame, countries: tuple[str, ...], years: tuple[i
     for name, group in _chosen(long, countries, years, source).groupby("country"):
         ax.plot(group["year"], group["pct_gdp"], label=name)
     ax.axhline(2, color="black", linestyle=":", linewidth=1.5, marker="", label="2% guideline")
-    ax.set_title(f"Defence expenditure, % of GDP, {first}-{last} ({source})")
-    ax.set_xlabel("Year (2024 and 2025 are estimates)" if source == "NATO" else "Year")
-    ax.set_ylabel("% of GDP")
+    ax.set_title(_("Defence expenditure, % of GDP, {first}-{last} ({source})").format(
+        first=first, last=last, source=source))
+    ax.set_xlabel(_("Year (2024 and 2025 are estimates)") if source == "NATO" else _("Year"))
+    ax.set_ylabel(_("% of GDP"))
     ax.set_xlim(first - 0.5, last + 0.5)
     year_axis(ax)
     ax.set_ylim(bottom=0)
@@ -74,7 +76,8 @@ def missing_note(long: pd.DataFrame, countries: tuple[str, ...], years: tuple[in
     shown = set(_chosen(long, countries, years, source)["country"])
     missing = [name for name in countries if name not in shown]
     first, last = years
-    return f"No {source} figure for {first}-{last}: {', '.join(missing)}" if missing else ""
+    return _("No {source} figure for {first}-{last}: {countries}").format(
+        source=source, first=first, last=last, countries=", ".join(missing)) if missing else ""
 
 
 def spending_chart(countries: tuple[str, ...], years: tuple[int, int], source: str,
@@ -84,7 +87,7 @@ def spending_chart(countries: tuple[str, ...], years: tuple[int, int], source: s
 
     long = long_table() if long is None else long
     if not countries:
-        print(EMPTY)
+        print(_(EMPTY))
         return
     display(draw_spending(long, countries, years, source))
     note = missing_note(long, countries, years, source)
@@ -110,7 +113,7 @@ class SpendingExplorer:
         chosen = tuple(self.countries.value)
         if not chosen:
             self.chart.layout.display = "none"
-            say(self.notice, EMPTY)
+            say(self.notice, _(EMPTY))
             return
         fig = draw_spending(self.long, chosen, self.years.value, self.source.value)
         show_chart(self.chart, fig)
@@ -125,14 +128,14 @@ def build_spending_explorer(long: pd.DataFrame | None = None) -> SpendingExplore
     explorer = SpendingExplorer(
         long=long,
         countries=widgets.SelectMultiple(options=names, value=[n for n in START if n in names],
-                                         rows=8, description="Countries"),
+                                         rows=8, description=_("Countries")),
         # At most 400px, and no wider than its box: the readout with the years stays in view
         # (a fixed 400px, plus the slider's margins, ran past a narrow notebook's edge).
         years=widgets.IntRangeSlider(value=(2014, 2025), min=int(long["year"].min()),
-                                     max=int(long["year"].max()), description="Years",
+                                     max=int(long["year"].max()), description=_("Years"),
                                      continuous_update=False,
                                      layout=widgets.Layout(width="auto", max_width="400px")),
-        source=widgets.ToggleButtons(options=list(SOURCES), description="Source",
+        source=widgets.ToggleButtons(options=list(SOURCES), description=_("Source"),
                                      style={"button_width": "100px"}),
         chart=chart_image(),
         notice=empty_notice(),
@@ -151,4 +154,4 @@ def build_spending_explorer(long: pd.DataFrame | None = None) -> SpendingExplore
 
 def spending_explorer() -> None:
     """Show lesson 03's explorer in the notebook."""
-    show_widget(build_spending_explorer().box, "Explorer: spending by country and year")
+    show_widget(build_spending_explorer().box, _("Explorer: spending by country and year"))

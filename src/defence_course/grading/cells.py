@@ -16,6 +16,8 @@ import tokenize
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from defence_course.i18n import _
+
 __all__ = ["added_text", "cell_questions", "code_text", "describe_cell", "first_line",
            "handed_out_lines", "untouched_function"]
 
@@ -59,10 +61,12 @@ def first_line(source: str) -> str:
 def describe_cell(code_cells: Sequence[str], questions: Sequence[str | None], index: int) -> str:
     """"the cell under q5 that starts `while True:`" (no invisible code-cell numbers)."""
     if not 0 <= index < len(code_cells):
-        return "a cell"
-    where = f"under {questions[index]}" if index < len(questions) and questions[index] else \
-        "before the first question"
-    return f"the cell {where} that starts `{first_line(code_cells[index])}`"
+        return _("a cell")
+    start = first_line(code_cells[index])
+    if index < len(questions) and questions[index]:
+        return _("the cell under {question} that starts `{start}`").format(
+            question=questions[index], start=start)
+    return _("the cell before the first question that starts `{start}`").format(start=start)
 
 
 def _is_stub(body: Sequence[ast.stmt]) -> bool:

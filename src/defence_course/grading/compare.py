@@ -15,6 +15,7 @@ from defence_course.grading.plain import (
     kind_of,
 )
 from defence_course.grading.spec import Check, ExerciseQuestion
+from defence_course.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -82,23 +83,24 @@ def _same(expected: Any, actual: Any, tol: float, unordered: bool) -> bool:
 
 def _column(arg: Any, value: Any) -> Any:
     if kind_of(value) != "dataframe":
-        raise _Fail(f"expected a DataFrame with a column {arg!r}, got {describe(value)}")
+        raise _Fail(_("expected a DataFrame with a column {column}, got {got}").format(
+            column=repr(arg), got=describe(value)))
     pos = _label_position(value["columns"], arg)
     if pos is None:
-        raise _Fail(f"the DataFrame has no column {arg!r}")
+        raise _Fail(_("the DataFrame has no column {column}").format(column=repr(arg)))
     return [row[pos] for row in value["data"]]
 
 
 def _at(arg: Any, value: Any) -> Any:
     if kind_of(value) != "dataframe":
-        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+        raise _Fail(_("expected a DataFrame, got {got}").format(got=describe(value)))
     row_label, col_label = arg
     col = _label_position(value["columns"], col_label)
     row = _label_position(value["index"], row_label)
     if col is None:
-        raise _Fail(f"the DataFrame has no column {col_label!r}")
+        raise _Fail(_("the DataFrame has no column {column}").format(column=repr(col_label)))
     if row is None:
-        raise _Fail(f"the DataFrame has no row labelled {row_label!r}")
+        raise _Fail(_("the DataFrame has no row labelled {row}").format(row=repr(row_label)))
     return value["data"][row][col]
 
 
@@ -107,25 +109,25 @@ def _key(arg: Any, value: Any) -> Any:
     if kind == "series":
         pos = _label_position(value["index"], arg)
         if pos is None:
-            raise _Fail(f"the Series has no label {arg!r}")
+            raise _Fail(_("the Series has no label {label}").format(label=repr(arg)))
         return value["data"][pos]
     if kind == "dict":
         for k, v in value["items"]:
             if _same(arg, k, 0, False):
                 return v
-        raise _Fail(f"the dict has no key {arg!r}")
-    raise _Fail(f"expected a dict or a Series, got {describe(value)}")
+        raise _Fail(_("the dict has no key {key}").format(key=repr(arg)))
+    raise _Fail(_("expected a dict or a Series, got {got}").format(got=describe(value)))
 
 
 def _index(arg: Any, value: Any) -> Any:
     if kind_of(value) not in ("dataframe", "series"):
-        raise _Fail(f"expected a DataFrame or a Series, got {describe(value)}")
+        raise _Fail(_("expected a DataFrame or a Series, got {got}").format(got=describe(value)))
     return value["index"]
 
 
 def _values(arg: Any, value: Any) -> Any:
     if kind_of(value) != "series":
-        raise _Fail(f"expected a Series, got {describe(value)}")
+        raise _Fail(_("expected a Series, got {got}").format(got=describe(value)))
     return value["data"]
 
 
@@ -140,7 +142,7 @@ def _select(selector: tuple[str, Any] | None, value: Any) -> Any:
         return value
     name, arg = selector
     if name not in SELECT:  # unreachable: specs are validated
-        raise _Fail(f"unknown selector {name}")
+        raise _Fail(_("unknown selector {name}").format(name=name))
     return SELECT[name](arg, value)
 
 
@@ -161,7 +163,7 @@ def _length(value: Any) -> int:
         return len(value["index"])
     if kind == "series":
         return len(value["data"])
-    raise _Fail(f"expected something with a length, got {describe(value)}")
+    raise _Fail(_("expected something with a length, got {got}").format(got=describe(value)))
 
 
 def _members(value: Any) -> list[Any]:
@@ -174,7 +176,7 @@ def _members(value: Any) -> list[Any]:
         return [k for k, _ in value["items"]]
     if kind == "series":
         return cast("list[Any]", value["data"])
-    raise _Fail(f"expected a list, set, dict or Series, got {describe(value)}")
+    raise _Fail(_("expected a list, set, dict or Series, got {got}").format(got=describe(value)))
 
 
 _TYPE_EXAMPLES: dict[str, Any] = {"int": 1, "float": 1.5, "number": 1.5, "str": "", "bool": True,
@@ -194,7 +196,8 @@ def describe_kind(expected: str) -> str:
 
 def _assert_type(chk: Check, value: Any, exercise: str) -> None:
     if not _is_kind(value, chk.expected):
-        raise _Fail(f"expected {describe_kind(chk.expected)}, got {describe(value)}")
+        raise _Fail(_("expected {kind}, got {got}").format(kind=describe_kind(chk.expected),
+                                                           got=describe(value)))
 
 
 def declared_kind(question: ExerciseQuestion, chk: Check) -> str | None:
@@ -213,32 +216,35 @@ def declared_kind(question: ExerciseQuestion, chk: Check) -> str | None:
 def _value_mismatch(declared: str, value: Any) -> str:
     """Why an `equals` (or hashed) check failed, from the declared kind: only what is true."""
     if _is_kind(value, declared):
-        return f"the right kind ({describe(value)}{_short(value)}) but not the expected value"
-    return f"expected {describe_kind(declared)}, got {describe(value)}"
+        return _("the right kind ({got}) but not the expected value").format(
+            got=describe(value) + _short(value))
+    return _("expected {kind}, got {got}").format(kind=describe_kind(declared), got=describe(value))
 
 
 def _assert_equals(chk: Check, value: Any, exercise: str) -> None:
     if not _same(chk.expected, value, chk.tolerance, chk.unordered):
-        raise _Fail(f"not the expected value (got {describe(value)}{_short(value)})")
+        raise _Fail(_("not the expected value (got {got})").format(got=describe(value) + _short(value)))
 
 
 def _assert_sha256(chk: Check, value: Any, exercise: str) -> None:
     if hash_value(value, exercise, chk.round_digits, chk.unordered) != chk.expected:
-        raise _Fail(f"not the expected answer yet (got {describe(value)}{_short(value)})")
+        raise _Fail(_("not the expected answer yet (got {got})").format(
+            got=describe(value) + _short(value)))
 
 
 def _assert_length(chk: Check, value: Any, exercise: str) -> None:
     n = _length(value)
     if n != chk.expected:
-        raise _Fail(f"expected {chk.expected} items, got {n}")
+        raise _Fail(_("expected {n} items, got {got}").format(n=chk.expected, got=n))
 
 
 def _assert_range(chk: Check, value: Any, exercise: str) -> None:
     if not is_number(value):
-        raise _Fail(f"expected a number, got {describe(value)}")
+        raise _Fail(_("expected a number, got {got}").format(got=describe(value)))
     low, high = chk.expected
     if not low <= value <= high:
-        raise _Fail(f"{value:g} is outside the plausible range [{low}, {high}]")
+        raise _Fail(_("{value} is outside the plausible range [{low}, {high}]").format(
+            value=f"{value:g}", low=low, high=high))
 
 
 def _assert_contains(chk: Check, value: Any, exercise: str) -> None:
@@ -247,23 +253,24 @@ def _assert_contains(chk: Check, value: Any, exercise: str) -> None:
         e not in value if members is None else
         not any(_same(e, m, chk.tolerance, False) for m in members))]
     if missing:
-        raise _Fail(f"{len(missing)} expected item(s) missing")
+        raise _Fail(_("{n} expected item(s) missing").format(n=len(missing)))
 
 
 def _assert_columns(chk: Check, value: Any, exercise: str) -> None:
     if kind_of(value) != "dataframe":
-        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+        raise _Fail(_("expected a DataFrame, got {got}").format(got=describe(value)))
     missing = [c for c in chk.expected if _label_position(value["columns"], c) is None]
     if missing:
-        raise _Fail(f"missing column(s): {', '.join(map(str, missing))}")
+        raise _Fail(_("missing column(s): {columns}").format(columns=", ".join(map(str, missing))))
 
 
 def _assert_shape(chk: Check, value: Any, exercise: str) -> None:
     if kind_of(value) != "dataframe":
-        raise _Fail(f"expected a DataFrame, got {describe(value)}")
+        raise _Fail(_("expected a DataFrame, got {got}").format(got=describe(value)))
     shape = [len(value["index"]), len(value["columns"])]
     if shape != list(chk.expected):
-        raise _Fail(f"expected shape {tuple(chk.expected)}, got {tuple(shape)}")
+        raise _Fail(_("expected shape {shape}, got {got}").format(shape=tuple(chk.expected),
+                                                                   got=tuple(shape)))
 
 
 ASSERT: dict[str, Callable[[Check, Any, str], None]] = {
@@ -280,10 +287,8 @@ def _assert(chk: Check, value: Any, exercise: str) -> None:
 
 def _short(value: Any) -> str:
     """A short preview of scalars only (never of expected values)."""
-    if is_number(value) or isinstance(value, bool):
-        return f": {value!r}"
-    if isinstance(value, str) and len(value) <= 40:
-        return f": {value!r}"
+    if is_number(value) or isinstance(value, bool) or (isinstance(value, str) and len(value) <= 40):
+        return _(": {value}").format(value=repr(value))
     return ""
 
 
@@ -308,27 +313,29 @@ def evaluate(chk: Check, answer: Any, exercise: str, number: int = 1,
         value = answer
         if chk.call is not None:
             if kind_of(answer) != "function":
-                raise _Fail(f"expected a function, got {describe(answer)}")
+                raise _Fail(_("expected a function, got {got}").format(got=describe(answer)))
             result = answer.get("calls", {}).get(call_key(*chk.call))
             shown = ", ".join([*map(repr, chk.call[0]),
                                *(f"{k}={v!r}" for k, v in chk.call[1].items())])
             if result is None:
-                raise _Fail(f"the function was not called with ({shown})")
+                raise _Fail(_("the function was not called with ({args})").format(args=shown))
             if result.get("error") == "timed out":  # set by the grading sandbox's timer
-                raise _Fail(f"calling it with ({shown}) ran past the time limit")
+                raise _Fail(_("calling it with ({args}) ran past the time limit").format(args=shown))
             if "error" in result:
-                raise _Fail(f"calling it with ({shown}) raised {result['error']}")
+                raise _Fail(_("calling it with ({args}) raised {error}").format(args=shown,
+                                                                               error=result["error"]))
             try:
                 _check_value(chk, result.get("ok"), exercise, declared)
             except _Fail as failure:
-                raise _Fail(f"with ({shown}): {failure}") from None
+                raise _Fail(_("with ({args}): {failure}").format(args=shown, failure=failure)) from None
         else:
             _check_value(chk, value, exercise, declared)
     except _Fail as failure:
         return CheckOutcome(number, chk.public, False, str(failure), chk.hint)
     except Exception as error:  # malformed plain data from a sandbox: never crash the grader
         return CheckOutcome(number, chk.public, False,
-                            f"could not check this answer ({type(error).__name__})", chk.hint)
+                            _("could not check this answer ({error})").format(
+                                error=type(error).__name__), chk.hint)
     return CheckOutcome(number, chk.public, True)
 
 
@@ -351,24 +358,28 @@ def grade_question(question: ExerciseQuestion, answer: Any, exercise: str, *,
     checks = [c for c in question.checks if c.public or not only_public]
     if answer is MISSING or (isinstance(answer, dict) and answer.get("__type__") == "ellipsis"):
         message = absent_message or (
-            f"`{question.answer}` is not defined" if answer is MISSING
-            else f"not answered yet: replace the ... placeholder in `{question.answer} = ...`")
+            _("`{name}` is not defined").format(name=question.answer) if answer is MISSING
+            else _("not answered yet: replace the ... placeholder in `{name} = ...`").format(
+                name=question.answer))
         return QuestionOutcome(question.id, absent_status, 0.0, question.points, message)
     outcomes = tuple(_redact(evaluate(c, answer, exercise, i, declared_kind(question, c)))
                      for i, c in enumerate(checks, start=1))
     failed = [o for o in outcomes if not o.passed]
     if not failed:
         return QuestionOutcome(question.id, "passed", question.points, question.points,
-                               f"all {len(outcomes)} checks passed", outcomes)
+                               ngettext("all {n} checks passed", "all {n} checks passed",
+                                        len(outcomes)).format(n=len(outcomes)), outcomes)
     first = failed[0]
     if first.public:
-        message = f"check {first.number} of {len(outcomes)}: {first.message}"
+        message = _("check {k} of {n}: {message}").format(k=first.number, n=len(outcomes),
+                                                           message=first.message)
     else:
-        message = f"hidden check {first.number} of {len(outcomes)}: failed"
-    message += f". Hint: {first.hint}" if first.hint else ""
+        message = _("hidden check {k} of {n}: failed").format(k=first.number, n=len(outcomes))
+    message += _(". Hint: {hint}").format(hint=first.hint) if first.hint else ""
     earned = 0.0
     if not only_public and any(c.points is not None for c in checks):
         earned = sum(c.points or 0.0 for c, o in zip(checks, outcomes, strict=True) if o.passed)
-        message += f" (partial credit: {earned:g} of {question.points:g} points)"
+        message += _(" (partial credit: {earned} of {points} points)").format(
+            earned=f"{earned:g}", points=f"{question.points:g}")
     return QuestionOutcome(question.id, "failed", earned, question.points, message, outcomes)
 

@@ -40,6 +40,8 @@ from defence_course.grading.submissions import (
     student_id,
 )
 from defence_course.grading.summary import Summary
+from defence_course.grading.translated import Translations
+from defence_course.i18n import using
 from defence_course.locking import LockBusyError, file_lock
 from defence_course.paths import course_root, grading_data_dir
 
@@ -259,6 +261,8 @@ class _Run:
     spec: ExerciseSpec
     fingerprint: str
     pool: SandboxPool
+    #: The specs whose hints a French (or other) submission reads.
+    translations: Translations | None = None
     interrupted: threading.Event = field(default_factory=threading.Event)
     #: The Markdown the exercise hands out: any other Markdown cell was added by the student.
     handed_out: frozenset[str] = frozenset()
@@ -267,12 +271,14 @@ class _Run:
 
     def record(self, sub: Submission, data: bytes | None, rows: list[Row],
                begun: float, manual_answers: dict[str, str] | None = None,
-               output: str = "") -> Record:
+               output: str = "", language: str = "en", student_rows: list[Row] | None = None
+               ) -> Record:
         """The journal record of one finished student."""
         return Record(sub.student, self.spec.exercise,
                       _sha256(data) if data is not None else "", self.fingerprint, tuple(rows),
                       dict(self.limits), manual_answers or {}, output, sub.note,
-                      started_at=begun, finished_at=time.time(), grader_pid=os.getpid())
+                      started_at=begun, finished_at=time.time(), grader_pid=os.getpid(),
+                      language=language, student_rows=tuple(student_rows or ()))
 
     def work(self, sub: Submission, data: bytes | None) -> Record:
         """Grade one student; a grader bug becomes that student's error rows, not a crash."""
@@ -307,7 +313,13 @@ class _Run:
         rows = rows_for_run(sub.student, self.spec, parsed, run)
         manual_answers = {r.question: written_answer(parsed, r.question, self.spec)
                           for r in rows if r.status == "manual"}
-        return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:])
+        student_rows = None
+        if parsed.language != "en":  # the student's feedback in their language, hints included
+            spec = self.translations.spec(parsed.language) if self.translations else self.spec
+            with using(parsed.language):
+                student_rows = rows_for_run(sub.student, spec, parsed, run)
+        return self.record(sub, data, rows, begun, manual_answers, run.output[-2000:],
+                           parsed.language, student_rows)
 
 
 def _sandbox_config(root: Path, exercise: str, todo: list[tuple[Submission, bytes | None]],
@@ -409,7 +421,8 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
             found = discover(paths.submissions, exercise)
             check_class(paths.submissions, exercise, found)
             check_students(paths.manual, existing_manual, exercise, [s.student for s in found])
-            fingerprint = spec.fingerprint()
+            translations = Translations.load(root, spec, warn)
+            fingerprint = translations.fingerprint()
             plan = ResumePlan.make(found, journal, fingerprint, limits.resume_key(),
                                    _selected(found, students))
             resumed = len(plan.records)
@@ -421,7 +434,7 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
                     warn(warning)
                     warnings.append(warning)
             config = _sandbox_config(root, exercise, plan.todo, mode, limits)
-            run = _Run(spec, fingerprint, SandboxPool(config, jobs),
+            run = _Run(spec, fingerprint, SandboxPool(config, jobs), translations,
                        handed_out=_handed_out_lines(root, exercise),
                        limits=limits.resume_key())
             show = sys.stderr.isatty() if progress is None else progress
@@ -431,7 +444,7 @@ def grade(exercise: str, submissions: Path, out: Path, *, jobs: int | None = Non
                     warn(f"{sub.student}: {sub.note}")
             ordered = [plan.records[s.student] for s in found if s.student in plan.records]
             results = write_outputs(spec, ordered, paths.out, paths.feedback, paths.manual,
-                                    existing_manual)
+                                    existing_manual, translations.specs)
             return Summary.of(
                 results, max_points=spec.max_points, resumed=resumed,
                 graded_now=sum(sub.student in plan.records for sub, _ in plan.todo),

@@ -9,6 +9,8 @@ import numbers
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from defence_course.i18n import N_, _
+
 DEFAULT_ROUND = 6
 #: Caps on what one answer may serialise to, so a learner's huge object cannot flood the grader.
 MAX_ITEMS = 200_000
@@ -152,17 +154,20 @@ def kind_of(value: Any) -> str:
     return "unsupported"
 
 
+_KIND_NAMES = {"none": "None", "dataframe": N_("a DataFrame"), "series": N_("a Series"),
+               "list": N_("a list"), "dict": N_("a dict"), "set": N_("a set"), "str": N_("a string"),
+               "int": N_("a whole number"), "float": N_("a number"), "bool": N_("True/False"),
+               "function": N_("a function"), "ellipsis": N_("the ... placeholder"),
+               "too_large": N_("an object too large to check")}
+"""The learner-facing name of each plain kind (`describe`)."""
+
+
 def describe(value: Any) -> str:
     """A short learner-facing name for the type of a plain value."""
     kind = kind_of(value)
-    names = {"none": "None", "dataframe": "a DataFrame", "series": "a Series",
-             "list": "a list", "dict": "a dict", "set": "a set", "str": "a string",
-             "int": "a whole number", "float": "a number", "bool": "True/False",
-             "function": "a function", "ellipsis": "the ... placeholder",
-             "too_large": "an object too large to check"}
     if kind == "unsupported":
-        return f"an object of type {value.get('class', '?')}"
-    return names.get(kind, kind)
+        return _("an object of type {name}").format(name=value.get("class", "?"))
+    return _(_KIND_NAMES[kind]) if kind in _KIND_NAMES else kind
 
 
 def is_number(x: Any) -> bool:

@@ -86,10 +86,21 @@ class Record:
     started_at: float = 0.0
     finished_at: float = 0.0
     grader_pid: int = 0
+    #: The submission's language; when not English, `student_rows` are the rows in it, for
+    #: the student's feedback (grades.csv and the instructor's files use `rows`).
+    language: str = "en"
+    student_rows: tuple[Row, ...] = ()
+
+    @property
+    def feedback_rows(self) -> tuple[Row, ...]:
+        """The rows as the student reads them: in the submission's language."""
+        return self.student_rows or self.rows
 
     def to_json(self) -> dict[str, Any]:
-        """The journal file's content."""
-        return {"version": JOURNAL_VERSION, "student": self.student, "exercise": self.exercise,
+        """The journal file's content (a French record also keeps its French rows)."""
+        extra: dict[str, Any] = {} if self.language == "en" else {
+            "language": self.language, "student_rows": [r.to_json() for r in self.student_rows]}
+        return {**extra, "version": JOURNAL_VERSION, "student": self.student, "exercise": self.exercise,
                 "sha256": self.sha256, "fingerprint": self.fingerprint,
                 "rows": [r.to_json() for r in self.rows], "limits": dict(self.limits),
                 "manual_answers": dict(self.manual_answers), "output_tail": self.output_tail,
@@ -109,6 +120,7 @@ class Record:
                 {str(k): str(v) for k, v in dict(data.get("manual_answers") or {}).items()},
                 str(data.get("output_tail") or ""), str(data.get("note") or ""),
                 float(data.get("started_at") or 0), float(data.get("finished_at") or 0),
-                int(data.get("grader_pid") or 0))
+                int(data.get("grader_pid") or 0), str(data.get("language") or "en"),
+                tuple(Row.from_json(r) for r in data.get("student_rows") or ()))
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"malformed journal record: {error}") from None

@@ -13,6 +13,7 @@ from defence_course.grading.records import Row
 from defence_course.grading.sandbox import Job, RunResult
 from defence_course.grading.spec import ExerciseQuestion, ExerciseSpec
 from defence_course.grading.submissions import ParsedNotebook
+from defence_course.i18n import _
 
 __all__ = ["PER_CELL_TIMEOUT", "build_job", "rows_for_problem", "rows_for_run",
            "written_answer"]
@@ -27,7 +28,7 @@ def build_job(parsed: ParsedNotebook, spec: ExerciseSpec) -> Job:
                for q in spec.questions if q.kind != "manual"]
     # IPython syntax (%magic, !shell) is turned into Python inside the sandbox, under the time
     # limit: IPython's transformer can take minutes on a crafted cell (see zygote.python_source).
-    return Job(parsed.code_cells, answers)
+    return Job(parsed.code_cells, answers, parsed.language)
 
 
 def _row(student: str, spec: ExerciseSpec, q: ExerciseQuestion, status: str, points: float | None,
@@ -50,12 +51,12 @@ def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
             tagged, added = _tagged_answer(parsed, q.id), routed_text(parsed, spec).get(q.id)
             if not tagged and not added:
                 rows.append(_row(student, spec, q, "missing", 0.0,
-                                 "no written answer (the answer cell is empty or unchanged)"))
+                                 _("no written answer (the answer cell is empty or unchanged)")))
             else:
-                where = "" if tagged else " (found outside the answer cell; next time write it " \
-                                          "in the answer cell)"
-                rows.append(_row(student, spec, q, "manual", None,
-                                 f"written answer{where}: graded by the instructor"))
+                message = _("written answer: graded by the instructor") if tagged else \
+                    _("written answer (found outside the answer cell; next time write it in the "
+                      "answer cell): graded by the instructor")
+                rows.append(_row(student, spec, q, "manual", None, message))
             continue
         if run.status in ("crashed", "invalid") or (run.status == "timeout" and not run.answers):
             status = "timeout" if run.status == "timeout" else "error"
@@ -72,8 +73,9 @@ def rows_for_run(student: str, spec: ExerciseSpec, parsed: ParsedNotebook,
         if q.kind == "function" and untouched_function(parsed.code_cells, q.answer):
             # Not a wrong answer but none yet; the checks' hints still show in the feedback.
             rows.append(_row(student, spec, q, "missing", 0.0,
-                             f"not answered yet: `{q.answer}` still has only the placeholder "
-                             "body (`...`); write the function's body", outcome.checks))
+                             _("not answered yet: `{name}` still has only the placeholder body "
+                               "(`...`); write the function's body").format(name=q.answer),
+                             outcome.checks))
             continue
         status = outcome.status
         calls = answer.get("calls", {}) if isinstance(answer, dict) else {}
@@ -127,20 +129,22 @@ def _cell(parsed: ParsedNotebook, index: int) -> str:
 
 def _why_missing(q: ExerciseQuestion, parsed: ParsedNotebook, run: RunResult) -> tuple[str, str]:
     if run.timed_out_cell is not None and run.timed_out_cell >= 0:
-        return "timeout", (f"{_cell(parsed, run.timed_out_cell)} ran past the time limit and "
-                           f"was stopped before `{q.answer}` was defined")
+        return "timeout", _("{cell} ran past the time limit and was stopped before `{name}` was "
+                            "defined").format(cell=_cell(parsed, run.timed_out_cell), name=q.answer)
     if run.timed_out_cell is not None:  # -1: time ran out calling function answers afterwards
-        return "timeout", (f"the time limit ran out while calling the function answers, before "
-                           f"`{q.answer}` could be read")
+        return "timeout", _("the time limit ran out while calling the function answers, before "
+                            "`{name}` could be read").format(name=q.answer)
     name = re.compile(rf"\b{re.escape(q.answer)}\b")
     for index, error in run.cell_errors:
         if error.startswith(PER_CELL_TIMEOUT) and 0 <= index < len(parsed.code_cells) and (
                 name.search(parsed.code_cells[index])
                 or (index < len(parsed.cell_questions) and parsed.cell_questions[index] == q.id)):
-            return "timeout", (f"{_cell(parsed, index)} ran past its time limit and was stopped "
-                               f"before `{q.answer}` was defined (the cells after it still ran)")
+            return "timeout", _("{cell} ran past its time limit and was stopped before `{name}` "
+                                "was defined (the cells after it still ran)").format(
+                                    cell=_cell(parsed, index), name=q.answer)
     for index, error in run.cell_errors:
         if 0 <= index < len(parsed.code_cells) and name.search(parsed.code_cells[index]):
-            return "error", f"`{q.answer}` is not defined: {_cell(parsed, index)} raised {error}"
-    return "missing", f"`{q.answer}` is not defined in the notebook"
+            return "error", _("`{name}` is not defined: {cell} raised {error}").format(
+                name=q.answer, cell=_cell(parsed, index), error=error)
+    return "missing", _("`{name}` is not defined in the notebook").format(name=q.answer)
 

@@ -127,6 +127,8 @@ class Job:
 
     cells: list[str]
     answers: list[dict[str, Any]]
+    #: The submission's language: the child's DEFENCE_COURSE_LANG, so the checker speaks it.
+    language: str = "en"
 
 
 @dataclass
@@ -366,7 +368,8 @@ class Sandbox:
             self._counter += 1
             nonce = secrets.token_hex(16)
             request = {"id": self._counter, "nonce": nonce, "cells": job.cells,
-                       "answers": job.answers, "limits": self.config.limits.for_request()}
+                       "answers": job.answers, "limits": self.config.limits.for_request(),
+                       "language": job.language}
             try:
                 payload = json.dumps(request).encode()
                 stdin = self._process.stdin if self._process is not None else None

@@ -7,13 +7,14 @@ import json
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from defence_course.exercise_format import META_KEY
 from defence_course.grading.cells import added_text, cell_questions
 from defence_course.grading.errors import GradingError
+from defence_course.i18n.language import LANGUAGES
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 #: Folders a zip tool or Jupyter adds inside a student's folder, never their work.
@@ -175,6 +176,16 @@ class ParsedNotebook:
     cell_questions: list[str | None] = field(default_factory=list)
     #: Markdown cells the student added (not handed out, not the tagged answer), by question.
     added: dict[str, list[str]] = field(default_factory=dict)
+    #: The language the student's feedback is written in (the notebook's metadata says "fr").
+    language: str = "en"
+
+
+def notebook_language(nb: Mapping[str, object]) -> str:
+    """`metadata.defence_course.language` when the course speaks it (a French exercise), else "en"."""
+    meta = nb.get("metadata")
+    info = meta.get(META_KEY) if isinstance(meta, dict) else None
+    language = info.get("language") if isinstance(info, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else "en"
 
 
 def parse_notebook(raw: bytes, handed_out: Iterable[str] = ()) -> ParsedNotebook:
@@ -221,5 +232,5 @@ def parse_notebook(raw: bytes, handed_out: Iterable[str] = ()) -> ParsedNotebook
     added = {_valid_text(q): [_valid_text(t) for t in found]
              for q, found in added_text(cells, frozenset(handed_out), META_KEY).items()}
     return ParsedNotebook(code_cells, {q: "\n\n".join(t).strip() for q, t in texts.items()},
-                          cell_questions(cells), added)
+                          cell_questions(cells), added, notebook_language(nb))
 

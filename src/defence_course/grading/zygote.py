@@ -26,6 +26,7 @@ from typing import Any
 from defence_course.grading.framing import MAX_FRAME, read_frame, unpack_frame, write_frame
 from defence_course.grading.plain import call_key, to_plain
 from defence_course.grading.sweep import load_libc, sweep, wipe
+from defence_course.i18n.language import LANG_ENV, LANGUAGES
 
 OUTPUT_FILE = "output.txt"
 ENV_RESULT_FD = "DC_RESULT_FD"
@@ -217,6 +218,8 @@ def _child(request: dict[str, Any], result_fd: int, workdir: str) -> None:
     nonce = request["nonce"].encode()
     limits = request["limits"]
     _confine(request, result_fd, workdir)
+    if request.get("language") in LANGUAGES:  # the checker and plots speak the submission's language
+        os.environ[LANG_ENV] = request["language"]
 
     def on_alarm(signum: int, frame: Any) -> None:
         raise CellTimeout

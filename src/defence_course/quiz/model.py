@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from defence_course.errors import DefenceCourseError
+from defence_course.i18n import _, ngettext
+from defence_course.i18n.numbers import plain_number
 
 # --------------------------------------------------------------------------- errors
 
@@ -92,10 +94,10 @@ class Feedback:
     def verdict(self) -> str:
         """Icon and word, so the result never depends on colour alone."""
         if self.correct:
-            return "✔ Correct"
+            return _("✔ Correct")
         if self.score > 0:
-            return "◑ Partly right"
-        return "✘ Not quite"
+            return _("◑ Partly right")
+        return _("✘ Not quite")
 
 
 @dataclass(frozen=True)
@@ -134,11 +136,6 @@ def _seeded(items: Sequence[str], seed: str) -> list[str]:
     order = list(items)
     random.Random(seed).shuffle(order)
     return order
-
-
-def _are(count: int) -> str:
-    """'1 of 4 matches is right', '2 of 4 matches are right': the verb agrees with the count."""
-    return "is" if count == 1 else "are"
 
 
 def _as_text(response: Any, what: str) -> str:
@@ -209,7 +206,7 @@ class SingleChoice(Question):
         return self._feedback(1.0 if option.correct else 0.0, "", [option.feedback])
 
     def answer_text(self) -> str:
-        return " or ".join(o.text or o.code for o in self.options if o.correct)
+        return _(" or ").join(o.text or o.code for o in self.options if o.correct)
 
 
 @dataclass(frozen=True)
@@ -225,7 +222,7 @@ class MultipleSelect(SingleChoice):
             )
         chosen = [_as_text(r, "Each chosen option") for r in response]
         if not chosen:
-            raise QuizResponseError("choose at least one option")
+            raise QuizResponseError(_("choose at least one option"))
         if len(set(chosen)) != len(chosen):
             raise QuizResponseError("each option can be chosen once")
         picked = [self._option(text) for text in chosen]
@@ -233,11 +230,13 @@ class MultipleSelect(SingleChoice):
         hits = sum(o.correct for o in picked)
         wrong = len(picked) - hits
         score = max(0.0, (hits - wrong) / n_right)
-        headline = f"You chose {hits} of the {n_right} right options"
-        headline += f" and {wrong} wrong one{'s' if wrong != 1 else ''}." if wrong else "."
+        headline = (ngettext("You chose {hits} of the {n} right options and {wrong} wrong one.",
+                             "You chose {hits} of the {n} right options and {wrong} wrong ones.",
+                             wrong) if wrong else _("You chose {hits} of the {n} right options."))
+        headline = headline.format(hits=hits, n=n_right, wrong=wrong)
         if hits == n_right and not wrong:
-            both = "Both" if n_right == 2 else f"All {n_right}"
-            headline = f"{both} right options, and nothing else."
+            headline = _("Both right options, and nothing else.") if n_right == 2 else \
+                _("All {n} right options, and nothing else.").format(n=n_right)
         details = [f"{o.text}: {o.feedback}" for o in picked if o.feedback]
         return self._feedback(score, headline, details)
 
@@ -258,6 +257,11 @@ class TrueFalse(Question):
     def choices() -> list[str]:
         return ["True", "False"]
 
+    @staticmethod
+    def labels() -> list[str]:
+        """The choices as the learner reads them (the values stay 'True' and 'False')."""
+        return [_("True"), _("False")]
+
     def grade(self, response: Any) -> Feedback:
         if isinstance(response, bool):
             value = response
@@ -266,15 +270,15 @@ class TrueFalse(Question):
         else:
             raise QuizResponseError(f"answer 'True' or 'False', got {response!r}")
         said = self.feedback_true if value else self.feedback_false
-        word = "true" if self.answer else "false"
         if value == self.answer:
-            return self._feedback(1.0, f"The statement is {word}.", [said])
+            headline = _("The statement is true.") if self.answer else _("The statement is false.")
+            return self._feedback(1.0, headline, [said])
         # Not "No: the statement is true": after a wrong try only the note on the choice is
         # shown (issue 11); with two options, naming the answer would hand it over.
         return self._feedback(0.0, "", [said])
 
     def answer_text(self) -> str:
-        return str(self.answer)
+        return _("True") if self.answer else _("False")
 
 
 @dataclass(frozen=True)
@@ -298,27 +302,31 @@ class Numeric(Question):
         value = self._rounded(float(response))
         if not math.isfinite(value):
             raise QuizResponseError("the answer must be a finite number")
-        shown = f"{float(response):g}" + (f" {self.unit}" if self.unit else "")
+        shown = plain_number(float(response)) + (f" {self.unit}" if self.unit else "")
         for rule in self.rules:
             low, high = self._rounded(rule.low), self._rounded(rule.high)
             if NumericRule(low, high, rule.correct, rule.feedback, rule.high_open).matches(value):
                 if rule.correct:
-                    return self._feedback(1.0, f"{shown} is right.", [rule.feedback])
-                return self._feedback(0.0, f"{shown} is not right.", [rule.feedback])
+                    return self._feedback(1.0, _("{shown} is right.").format(shown=shown),
+                                          [rule.feedback])
+                return self._feedback(0.0, _("{shown} is not right.").format(shown=shown),
+                                      [rule.feedback])
         right = [r for r in self.rules if r.correct]
         if right and value < min(r.low for r in right):
-            return self._feedback(0.0, f"{shown} is too low.", [self.feedback_low
-                                                                 or self.feedback_default])
+            return self._feedback(0.0, _("{shown} is too low.").format(shown=shown),
+                                  [self.feedback_low or self.feedback_default])
         if right and value > max(r.high for r in right):
-            return self._feedback(0.0, f"{shown} is too high.", [self.feedback_high
-                                                                  or self.feedback_default])
-        return self._feedback(0.0, f"{shown} is not right.", [self.feedback_default])
+            return self._feedback(0.0, _("{shown} is too high.").format(shown=shown),
+                                  [self.feedback_high or self.feedback_default])
+        return self._feedback(0.0, _("{shown} is not right.").format(shown=shown),
+                              [self.feedback_default])
 
     def answer_text(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        spans = [f"{r.low:g}{unit}" if r.low == r.high else f"{r.low:g} to {r.high:g}{unit}"
+        spans = [plain_number(r.low) + unit if r.low == r.high else
+                 _("{low} to {high}").format(low=plain_number(r.low), high=plain_number(r.high)) + unit
                  for r in self.rules if r.correct]
-        return " or ".join(spans)
+        return _(" or ").join(spans)
 
 
 @dataclass(frozen=True)
@@ -356,8 +364,9 @@ class Ordering(Question):
             if rank[item] != i and self.item_feedback[rank[item]]
         ]
         if in_place == n:
-            return self._feedback(1.0, f"All {n} items are in the right order.")
-        headline = f"{in_place} of {n} items {_are(in_place)} in the right place."
+            return self._feedback(1.0, _("All {n} items are in the right order.").format(n=n))
+        headline = ngettext("{k} of {n} items is in the right place.",
+                            "{k} of {n} items are in the right place.", in_place).format(k=in_place, n=n)
         return self._feedback(good / pairs, headline, details)
 
     def answer_text(self) -> str:
@@ -408,8 +417,9 @@ class Matching(Question):
         ]
         n = len(expected)
         if len(good) == n:
-            return self._feedback(1.0, f"All {n} matches are right.")
-        headline = f"{len(good)} of {n} matches {_are(len(good))} right."
+            return self._feedback(1.0, _("All {n} matches are right.").format(n=n))
+        headline = ngettext("{k} of {n} matches is right.", "{k} of {n} matches are right.",
+                            len(good)).format(k=len(good), n=n)
         return self._feedback(len(good) / n, headline, details)
 
     def answer_text(self) -> str:
@@ -427,7 +437,7 @@ class TextAnswer(Question):
     def grade(self, response: Any) -> Feedback:
         given = _as_text(response, "The answer").strip()
         if not given:
-            raise QuizResponseError("type an answer first")
+            raise QuizResponseError(_("type an answer first"))
         for text, correct, fb, match_case, fuzzy in self.answers:
             a, b = (given, text) if match_case else (given.lower(), text.lower())
             ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()

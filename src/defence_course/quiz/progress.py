@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.atomic import atomic_write
+from defence_course.i18n import _
 from defence_course.locking import LockBusyError, file_lock, lock_path
 from defence_course.paths import PROGRESS_ENV, progress_path
 
@@ -112,11 +113,11 @@ class ProgressStore:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         try:
             os.replace(self.path, aside)
-            kept = f"it was kept as {aside.name}"
+            kept = _("it was kept as {name}").format(name=aside.name)
         except OSError as error:
-            kept = f"it could not be moved aside ({error})"
-        self._notify("corrupt", f"Your saved quiz progress could not be read ({reason}); "
-                     f"{kept}. New results are saved from now on.")
+            kept = _("it could not be moved aside ({error})").format(error=error)
+        self._notify("corrupt", _("Your saved quiz progress could not be read ({reason}); {kept}. "
+                                  "New results are saved from now on.").format(reason=reason, kept=kept))
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -124,17 +125,18 @@ class ProgressStore:
         except (FileNotFoundError, NotADirectoryError):
             return self._memory
         except OSError as error:
-            self._notify("read", f"Quiz progress cannot be read ({error}); results are kept in "
-                         f"memory only. Set {PROGRESS_ENV} to a readable file to fix this.")
+            self._notify("read", _("Quiz progress cannot be read ({error}); results are kept in "
+                                   "memory only. Set {env} to a readable file to fix this.").format(
+                                       error=error, env=PROGRESS_ENV))
             return self._memory
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            self._move_aside(f"not valid JSON: {error}")
+            self._move_aside(_("not valid JSON: {error}").format(error=error))
             return {"version": FORMAT_VERSION, "banks": {}}
         if (not isinstance(data, dict) or data.get("version") != FORMAT_VERSION
                 or not isinstance(data.get("banks"), dict)):
-            self._move_aside("unexpected content")
+            self._move_aside(_("unexpected content"))
             return {"version": FORMAT_VERSION, "banks": {}}
         return data
 
@@ -144,9 +146,9 @@ class ProgressStore:
         try:
             atomic_write(self.path, json.dumps(data, indent=1, sort_keys=True))
         except OSError as error:
-            self._notify("write", f"Quiz progress cannot be saved to {self.path} ({error}); "
-                         "results are kept until the kernel stops. Set "
-                         f"{PROGRESS_ENV} to a writable file to fix this.")
+            self._notify("write", _("Quiz progress cannot be saved to {path} ({error}); results are "
+                                    "kept until the kernel stops. Set {env} to a writable file to "
+                                    "fix this.").format(path=self.path, error=error, env=PROGRESS_ENV))
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

@@ -11,26 +11,27 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from defence_course.i18n import N_, _
 from defence_course.quiz.model import Matching, Numeric, Ordering, Question, Quiz, TextAnswer
 from defence_course.static import IN_LAB, serialize
 
 __all__ = ["ANSWER_IN_LAB", "static_quiz_html"]
 
-ANSWER_IN_LAB = "Answer this quiz in JupyterLab: it checks your answer and explains it."
+ANSWER_IN_LAB = N_("Answer this quiz in JupyterLab: it checks your answer and explains it.")
 
 
 def _how(question: Question) -> str:
     """What the learner does, in words (the widget's controls, described)."""
     if isinstance(question, Ordering):
-        return "Put these in order, first to last:"
+        return _("Put these in order, first to last:")
     if isinstance(question, Matching):
-        return "Match each item with one of the options below."
+        return _("Match each item with one of the options below.")
     if isinstance(question, Numeric):
-        unit = f" (in {question.unit})" if question.unit else ""
-        return f"Type a number{unit}."
+        return _("Type a number (in {unit}).").format(unit=question.unit) if question.unit \
+            else _("Type a number.")
     if isinstance(question, TextAnswer):
-        return "Type your answer."
-    return "Choose every right option:" if question.type == "multiple" else "Choose one:"
+        return _("Type your answer.")
+    return _("Choose every right option:") if question.type == "multiple" else _("Choose one:")
 
 
 def _options(parent: ET.Element, texts: list[str], codes: dict[str, str], ordered: bool = False) -> None:
@@ -47,7 +48,7 @@ def _question(parent: ET.Element, question: Question, number: int) -> None:
     """One question: number, prompt, code, what to do, options (no answer, no feedback)."""
     box = ET.SubElement(parent, "div", {"class": "dc-static-question"})
     prompt = ET.SubElement(box, "p", {"class": "dc-prompt"})
-    ET.SubElement(prompt, "strong").text = f"Q{number}."
+    ET.SubElement(prompt, "strong").text = _("Q{number}.").format(number=number)
     lines = question.prompt.split("\n")
     ET.SubElement(prompt, "span").text = " " + lines[0]
     for line in lines[1:]:
@@ -57,7 +58,7 @@ def _question(parent: ET.Element, question: Question, number: int) -> None:
     ET.SubElement(box, "p", {"class": "dc-static-how"}).text = _how(question)
     if isinstance(question, Matching):
         _options(box, question.lefts(), {})
-        ET.SubElement(box, "p").text = "Options:"
+        ET.SubElement(box, "p").text = _("Options:")
         _options(box, question.choices(), {})
     elif hasattr(question, "choices"):
         codes = {o.text: o.code for o in getattr(question, "options", ())}
@@ -68,14 +69,15 @@ def static_quiz_html(quiz: Quiz, question_id: str | None = None) -> str:
     """The bank (or one question of it) as escaped HTML: questions, options, 'answer in JupyterLab'."""
     ids = [q.id for q in quiz.questions]
     chosen = [quiz.question(question_id)] if question_id is not None else list(quiz.questions)
-    which = "" if question_id is None else f", question {ids.index(question_id) + 1}"
-    section = ET.Element("section", {"class": "dc-static dc-static-quiz",
-                                     "aria-label": f"Quiz {quiz.title}{which}"})
+    which = "" if question_id is None else \
+        _(", question {number}").format(number=ids.index(question_id) + 1)
+    title = _("Quiz {title}").format(title=quiz.title) + which
+    section = ET.Element("section", {"class": "dc-static dc-static-quiz", "aria-label": title})
     head = ET.SubElement(section, "p", {"class": "dc-static-title"})
-    ET.SubElement(head, "strong").text = f"Quiz {quiz.title}{which}"
+    ET.SubElement(head, "strong").text = title
     for question in chosen:
         _question(section, question, ids.index(question.id) + 1)
     lab = ET.SubElement(section, "p", {"class": "dc-static-lab"})
-    ET.SubElement(lab, "strong").text = ANSWER_IN_LAB
-    ET.SubElement(lab, "span").text = " " + IN_LAB
+    ET.SubElement(lab, "strong").text = _(ANSWER_IN_LAB)
+    ET.SubElement(lab, "span").text = " " + _(IN_LAB)
     return serialize(section)

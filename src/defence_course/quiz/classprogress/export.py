@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from defence_course.atomic import atomic_write_bytes
+from defence_course.i18n import _
 from defence_course.quiz.banks import bank_paths, load_quiz
 from defence_course.quiz.classprogress.format import (
     EXPORT_FORMAT,
@@ -82,13 +83,14 @@ def export_progress(path: Path, learner: str | None = None, *, store: ProgressSt
         raise ClassProgressError(f"{path} is a folder: give a file name, e.g. {path / 'progress.json'}")
     name = learner if learner is not None else default_learner_name()
     if not name.strip():
-        raise ClassProgressError("your name could not be found: give it with --name")
+        raise ClassProgressError(_("your name could not be found: give it with --name"))
     export = build_export(name, store=store, quiz_folder=quiz_folder)
     text = json.dumps(export, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     try:
         atomic_write_bytes(path, text.encode("utf-8"))
     except OSError as error:
-        raise ClassProgressError(f"cannot write {path} ({error}); choose a writable place") from error
+        raise ClassProgressError(_("cannot write {path} ({error}); choose a writable place").format(
+            path=path, error=error)) from error
     return export
 
 
@@ -101,6 +103,7 @@ def export_file_name(learner: str) -> str:
 def export_summary(export: dict[str, Any]) -> str:
     """What an export holds, in words: said by the command line and the notebook button alike."""
     counts = [q for bank in export["banks"].values() for q in bank["questions"]]
-    return (f"{sum(q['attempts'] > 0 for q in counts)} of {len(counts)} questions attempted, "
-            f"{sum(q['solved'] for q in counts)} correct. It holds these counts only (no "
-            "answers), and nothing was sent anywhere: hand it in if you agree to share them.")
+    return _("{attempted} of {total} questions attempted, {correct} correct. It holds these counts "
+             "only (no answers), and nothing was sent anywhere: hand it in if you agree to share "
+             "them.").format(attempted=sum(q["attempts"] > 0 for q in counts), total=len(counts),
+                             correct=sum(q["solved"] for q in counts))

@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from defence_course.i18n import _, current_language
 from defence_course.quiz.model import (
     Matching,
     MultipleSelect,
@@ -36,7 +37,7 @@ class AnswerControls:
 
     def __init__(self, question: Question) -> None:
         self.question = question
-        self.label = f"Answer to question {question.id}"
+        self.label = _("Answer to question {id}").format(id=question.id)
         self.controls: list[widgets.Widget] = []
         self.children: list[widgets.Widget] = []
         self.build()
@@ -68,14 +69,18 @@ class ChoiceControls(AnswerControls):
 
     def build(self) -> None:
         question: Any = self.question
-        self.radio = widgets.RadioButtons(options=question.choices(), value=None, layout=_WIDE,
-                                          description="Answer", tooltip=self.label)
+        choices = question.choices()
+        labels = question.labels() if isinstance(question, TrueFalse) else choices
+        # A label that differs from its value (French "Vrai" for True) is a (label, value) pair.
+        options = choices if labels == choices else list(zip(labels, choices, strict=True))
+        self.radio = widgets.RadioButtons(options=options, value=None, layout=_WIDE,
+                                          description=_("Answer"), tooltip=self.label)
         self.controls = [self.radio]
         self.children = [self.radio]
 
     def read(self) -> Any:
         if self.radio.value is None:
-            raise QuizResponseError("choose an answer first")
+            raise QuizResponseError(_("choose an answer first"))
         return self.radio.value
 
     def set(self, response: Any) -> None:
@@ -89,12 +94,12 @@ class MultipleControls(AnswerControls):
         question: Any = self.question
         self.controls = [widgets.Checkbox(value=False, description=text, indent=False,
                                           layout=_WIDE) for text in question.choices()]
-        self.children = [widgets.Label("Choose every right option."), *self.controls]
+        self.children = [widgets.Label(_("Choose every right option.")), *self.controls]
 
     def read(self) -> Any:
         chosen = [box.description for box in self.controls if box.value]
         if not chosen:
-            raise QuizResponseError("choose at least one option first")
+            raise QuizResponseError(_("choose at least one option first"))
         return chosen
 
     def set(self, response: Any) -> None:
@@ -113,8 +118,8 @@ class EntryControls(AnswerControls):
         # or a click on it), so it reaches the kernel before the click does. Sent on every key,
         # ipywidgets holds later keystrokes back while one is in flight, but not the click: a
         # fast "2035, Tab, Enter" was graded as "203" (seen in tests/browser/test_quiz_a11y.py).
-        self.entry = widgets.Text(value="", description="Answer", tooltip=self.label,
-                                  placeholder="a number" if self.is_number else "your answer",
+        self.entry = widgets.Text(value="", description=_("Answer"), tooltip=self.label,
+                                  placeholder=_("a number") if self.is_number else _("your answer"),
                                   continuous_update=False)
         unit = widgets.Label(self.question.unit if isinstance(self.question, Numeric) else "")
         unit.add_class("dc-unit")
@@ -123,7 +128,7 @@ class EntryControls(AnswerControls):
 
     def read(self) -> Any:
         if not self.entry.value.strip():
-            raise QuizResponseError("type an answer first")
+            raise QuizResponseError(_("type an answer first"))
         if not self.is_number:
             return self.entry.value
         return parse_number(self.entry.value, self.question.unit)  # type: ignore[attr-defined]
@@ -133,9 +138,11 @@ class EntryControls(AnswerControls):
 
     def understood(self, response: Any) -> str:
         typed = self.entry.value.strip()
-        if not self.is_number or typed == plain_number(response):
+        read = plain_number(response)
+        shown = read.replace(".", ",") if current_language() == "fr" else read
+        if not self.is_number or typed in (read, shown):
             return ""
-        return f"You typed {typed}, read as {plain_number(response)}."
+        return _("You typed {typed}, read as {number}.").format(typed=typed, number=shown)
 
     def on_submit(self, callback: Callable[[], None]) -> None:
         """Enter in the box checks the answer (issue 11), as the Check button does.
@@ -169,13 +176,13 @@ class OrderingControls(AnswerControls):
         self.on_change: Callable[[], None] | None = None
         for i, label in enumerate(self.labels):
             cells: list[widgets.Widget] = []
-            for word, j in (("up", i - 1), ("down", i + 1)):
+            for word, j in ((_("Move up"), i - 1), (_("Move down"), i + 1)):
                 if not 0 <= j < n:  # nothing to move past: a gap keeps the columns aligned
                     gap = widgets.Box()
                     gap.add_class("dc-move-gap")
                     cells.append(gap)
                     continue
-                button = widgets.Button(description=f"Move {word}")
+                button = widgets.Button(description=word)
                 button.on_click(lambda _b, i=i, j=j: self.swap(i, j))
                 self.moves.append((button, i, j))
                 cells.append(button)
@@ -185,8 +192,8 @@ class OrderingControls(AnswerControls):
             row.add_class("dc-order-row")
             rows.append(row)
         self.controls = [button for button, _, _ in self.moves]
-        hint = widgets.Label("Put the items in order, position 1 first: Tab to a Move up or "
-                             "Move down button and press Space or Enter.")
+        hint = widgets.Label(_("Put the items in order, position 1 first: Tab to a Move up or "
+                               "Move down button and press Space or Enter."))
         self.children = [hint, *rows]
         self._show()
 
@@ -212,14 +219,15 @@ class OrderingControls(AnswerControls):
         for i, (label, item) in enumerate(zip(self.labels, self.order, strict=True), start=1):
             label.value = f"{i}. {item}"
         for button, i, j in self.moves:
-            button.tooltip = f"Move “{self.order[i]}” {'up' if j < i else 'down'}"
+            move = _("Move “{item}” up") if j < i else _("Move “{item}” down")
+            button.tooltip = move.format(item=self.order[i])
 
     def read(self) -> Any:
         return list(self.order)
 
     def set(self, response: Any) -> None:
         if sorted(response) != sorted(self.order):
-            raise QuizResponseError("put every item exactly once")
+            raise QuizResponseError(_("put every item exactly once"))
         self.order = list(response)
         self._show()
 
@@ -238,25 +246,25 @@ class MatchingControls(AnswerControls):
         for index, left in enumerate(self.lefts):
             group = widgets.RadioButtons(options=question.choices(), value=None, layout=_WIDE,
                                          description=self._title(left, None),
-                                         tooltip=f"The match for {left}",
+                                         tooltip=_("The match for {item}").format(item=left),
                                          style={"description_width": "initial"})
             group.add_class("dc-match")
             group.add_class(f"dc-match-{index}")
             group.observe(lambda change, left=left: self._retitle(change, left), names="value")
             self.controls.append(group)
-        hint = widgets.Label("Choose the match for each item: Tab to an option, Space to choose.")
+        hint = widgets.Label(_("Choose the match for each item: Tab to an option, Space to choose."))
         self.children = [hint, *self.controls]
 
     @staticmethod
     def _title(left: str, chosen: str | None) -> str:
-        return f"{left}: choose its match" if chosen is None else f"{left}:"
+        return _("{item}: choose its match").format(item=left) if chosen is None else f"{left}:"
 
     def _retitle(self, change: dict[str, Any], left: str) -> None:
         change["owner"].description = self._title(left, change["new"])
 
     def read(self) -> Any:
         if any(group.value is None for group in self.controls):
-            raise QuizResponseError("choose a match for every item first")
+            raise QuizResponseError(_("choose a match for every item first"))
         return {left: group.value for left, group in zip(self.lefts, self.controls, strict=True)}
 
     def set(self, response: Any) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from defence_course.i18n import _
 from defence_course.paths import exports_dir
 from defence_course.quiz.classprogress import (
     ClassProgressError,
@@ -22,11 +23,11 @@ def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.V
     """A name box and a button that write the progress export (as `defence-course progress
     export`, through the same code) outside the course's git checkout (`paths.exports_dir`),
     and say where; nothing is sent."""
-    name = widgets.Text(value=default_learner_name(), description="Your name",
-                        placeholder="as your instructor knows you",
-                        tooltip="The name written into the export, for your instructor")
-    button = widgets.Button(description="Export my progress",
-                            tooltip="Write your quiz counts to a file for your instructor")
+    name = widgets.Text(value=default_learner_name(), description=_("Your name"),
+                        placeholder=_("as your instructor knows you"),
+                        tooltip=_("The name written into the export, for your instructor"))
+    button = widgets.Button(description=_("Export my progress"),
+                            tooltip=_("Write your quiz counts to a file for your instructor"))
     button.add_class("dc-export")
     message = widgets.HTML("")
     message.add_class("dc-export-message")
@@ -38,8 +39,9 @@ def export_widget(store: ProgressStore, folder: Path | None = None) -> widgets.V
         except ClassProgressError as error:
             message.value = render_info(str(error))
             return
-        message.value = render_info(f"Saved {target.resolve()} (outside the course folder, so "
-                                    f"a course update never touches it): {export_summary(export)}")
+        message.value = render_info(_("Saved {path} (outside the course folder, so a course update "
+                                      "never touches it): {summary}").format(
+                                          path=target.resolve(), summary=export_summary(export)))
 
     button.on_click(on_export)
     box = widgets.VBox([widgets.HBox([name, button]), message])

@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from defence_course.i18n import _
 from defence_course.quiz.model import Feedback, Question, Quiz, QuizResponseError
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets.controls import OrderingControls
@@ -77,8 +78,8 @@ class Grading:
         """Show the answer on the second press: one stray Tab+Space must not reveal it (issue 21)."""
         if not self.revealing:
             self.revealing = True
-            self.view.reveal.description = REVEAL_CONFIRM
-            self.view.feedback.value = render_info(REVEAL_ASK)
+            self.view.reveal.description = _(REVEAL_CONFIRM)
+            self.view.feedback.value = render_info(_(REVEAL_ASK))
             return
         self._disarm()
         saved = self.store.reveal(self.bank, self.question.id)
@@ -91,7 +92,7 @@ class Grading:
         """Put Show answer back to its first press."""
         if self.revealing:
             self.revealing = False
-            self.view.reveal.description = REVEAL
+            self.view.reveal.description = _(REVEAL)
 
     def on_enter(self) -> None:
         """Enter in the answer box: ipywidgets sends it before the box's new value, always.

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from defence_course.i18n import N_, _, ngettext
 from defence_course.quiz.model import Feedback, Question, Quiz
 from defence_course.quiz.progress import ProgressStore, QuestionRecord
 from defence_course.quiz.widgets.controls import AnswerControls, answer_controls
@@ -46,26 +47,27 @@ class QuestionView:
 
 
 # Show answer asks once (issue 21): one Tab too many and Space revealed an answer by accident.
-REVEAL = "Show answer"
-REVEAL_CONFIRM = "Yes, show answer"
-REVEAL_ASK = ("Show the answer? It counts as shown, not as correct. Press “Yes, show answer” "
-              "to see it, or answer and Check as before.")
+REVEAL = N_("Show answer")
+REVEAL_CONFIRM = N_("Yes, show answer")
+REVEAL_ASK = N_("Show the answer? It counts as shown, not as correct. Press “Yes, show answer” "
+                "to see it, or answer and Check as before.")
 
 
 def status_text(rec: QuestionRecord | None) -> str:
     """Attempts and standing; when the latest try was wrong after an earlier right one, says so,
     so a new "Not quite" never sits beside an unexplained "answered correctly" (issue 11)."""
     if rec is None or not (rec.attempts or rec.revealed):
-        return "Not tried yet."
-    parts = [f"{rec.attempts} attempt{'s' if rec.attempts != 1 else ''}"] if rec.attempts else []
+        return _("Not tried yet.")
+    parts = [ngettext("{n} attempt", "{n} attempts", rec.attempts).format(n=rec.attempts)] \
+        if rec.attempts else []
     if rec.solved and rec.last_score < 1.0:
-        parts.append("latest try not right, ✔ answered correctly on an earlier try")
+        parts.append(_("latest try not right, ✔ answered correctly on an earlier try"))
     elif rec.solved:
-        parts.append("✔ answered correctly")
+        parts.append(_("✔ answered correctly"))
     elif rec.revealed:
-        parts.append("answer shown (not counted as correct)")
+        parts.append(_("answer shown (not counted as correct)"))
     else:
-        parts.append("not answered correctly yet")
+        parts.append(_("not answered correctly yet"))
     text = " · ".join(parts)
     return text[:1].upper() + text[1:]
 
@@ -78,12 +80,12 @@ def question_view(quiz: Quiz, question: Question, number: int, store: ProgressSt
     inputs = answer_controls(question)
     # No `icon`: ipywidgets draws it as a Font Awesome glyph from the Private Use Area, which
     # browsers put into the button's accessible name (" Check answer").
-    check = widgets.Button(description="Check answer", button_style="primary",
-                           tooltip=f"Check your answer to question {number}")
+    check = widgets.Button(description=_("Check answer"), button_style="primary",
+                           tooltip=_("Check your answer to question {number}").format(number=number))
     check.add_class("dc-check")
-    reveal = widgets.Button(description=REVEAL,
-                            tooltip=f"Show the answer to question {number} and why "
-                                    "(kept in your progress as shown, not as correct)")
+    reveal = widgets.Button(description=_(REVEAL),
+                            tooltip=_("Show the answer to question {number} and why (kept in your "
+                                      "progress as shown, not as correct)").format(number=number))
     reveal.add_class("dc-reveal")
     status = widgets.Label(status_text(store.results(quiz.name).get(question.id)))
     status.add_class("dc-status")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from defence_course.display import show_widget
+from defence_course.i18n import _, ngettext
 from defence_course.paths import progress_path
 from defence_course.quiz.banks import load_quiz
 from defence_course.quiz.model import Quiz, QuizError
@@ -39,10 +40,11 @@ class QuizView:
     def refresh(self) -> None:
         """Recount attempted/correct from the progress file and show any pending notice."""
         summary = self.store.summary(self.quiz.name, [q.id for q in self.quiz.questions])
-        shown = f" · {summary.shown} answer{'s' if summary.shown != 1 else ''} shown" \
-            if summary.shown else ""
-        self.score.value = (f"{self.quiz.title}: {summary.attempted} of {summary.total} "
-                            f"attempted · {summary.correct} correct{shown}")
+        shown = ngettext(" · {n} answer shown", " · {n} answers shown", summary.shown).format(
+            n=summary.shown) if summary.shown else ""
+        self.score.value = _("{title}: {attempted} of {total} attempted · {correct} correct").format(
+            title=self.quiz.title, attempted=summary.attempted, total=summary.total,
+            correct=summary.correct) + shown
         notices = self.store.take_notices()
         if notices:
             self.notice.value = render_info(" ".join(notices))
@@ -91,8 +93,9 @@ def show_quiz(bank: str, question_id: str | None = None) -> None:
     "q2")` shows only q2, so a question can sit right after the cell it is about.
     """
     view = build_quiz(bank, question_id)
-    which = "" if question_id is None else f", question {_number(view.quiz, question_id)}"
-    show_widget(view.widget, f"Quiz {view.quiz.title}{which}",
+    which = "" if question_id is None else \
+        _(", question {number}").format(number=_number(view.quiz, question_id))
+    show_widget(view.widget, _("Quiz {title}").format(title=view.quiz.title) + which,
                 static=lambda: static_quiz_html(view.quiz, question_id))
 
 

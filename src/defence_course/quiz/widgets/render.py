@@ -13,6 +13,7 @@ from importlib import resources
 
 import ipywidgets as widgets
 
+from defence_course.i18n import N_, _
 from defence_course.quiz.model import Feedback, Question, Quiz, Source
 
 # Colours mark the feedback border only; the verdict is always an icon plus words, and the text
@@ -59,18 +60,19 @@ _VERDICT = string.Template(
 )
 _ITEM = string.Template("<li>$text</li>")
 _LIST = string.Template('<ul class="dc-details">$items</ul>')
-_EXPLANATION = string.Template('<p class="dc-explanation"><strong>Why:</strong> $text</p>')
+_EXPLANATION = string.Template('<p class="dc-explanation"><strong>$why</strong> $text</p>')
 _SOURCE = string.Template(
-    '<p class="dc-source">Source: <a href="$url" target="_blank" rel="noopener noreferrer">'
+    '<p class="dc-source">$source <a href="$url" target="_blank" rel="noopener noreferrer">'
     "$title</a></p>"
 )
-_INFO = string.Template('<p role="alert"><strong>\u2139 Note:</strong> $text</p>')
+_INFO = string.Template('<p role="alert"><strong>\u2139 $note</strong> $text</p>')
 _ANSWER = string.Template(
-    '<p class="dc-verdict" role="alert"><strong>\u2139 The answer:</strong> $text</p>')
+    '<p class="dc-verdict" role="alert"><strong>\u2139 $answer</strong> $text</p>')
 _NEXT = string.Template('<p class="dc-next">$text</p>')
 # After a wrong try the learner sees the note on what they chose, not the explanation, which
 # usually names the answer (issue 11): it comes after a right answer, a second try, or this button.
-TRY_AGAIN = "Try again; the explanation comes after a right answer or a second try, or press Show answer."
+TRY_AGAIN = N_("Try again; the explanation comes after a right answer or a second try, or press Show "
+              "answer.")
 
 
 def text_html(text: str) -> str:
@@ -91,22 +93,25 @@ def render_feedback(feedback: Feedback, *, reveal: bool = True, note: str = "") 
     if reveal:
         parts.append(_explained(feedback.explanation, feedback.source))
     elif not feedback.correct:
-        parts.append(_NEXT.substitute(text=html.escape(TRY_AGAIN)))
+        parts.append(_NEXT.substitute(text=html.escape(_(TRY_AGAIN))))
     return _BOX.substitute(state=state, colour=_BORDER[state], body="".join(parts))
 
 
 def _explained(explanation: str, source: Source | None) -> str:
     """The explanation and its source link: last in the feedback, so the link comes after it."""
-    parts = [_EXPLANATION.substitute(text=text_html(explanation))] if explanation else []
+    parts = [_EXPLANATION.substitute(why=html.escape(_("Why:")), text=text_html(explanation))] \
+        if explanation else []
     if source is not None:
-        parts.append(_SOURCE.substitute(url=html.escape(source.url, quote=True),
+        parts.append(_SOURCE.substitute(source=html.escape(_("Source:")),
+                                        url=html.escape(source.url, quote=True),
                                         title=html.escape(source.title)))
     return "".join(parts)
 
 
 def render_answer(question: Question) -> str:
     """What "Show answer" shows: the right answer in words, its explanation and source."""
-    body = _ANSWER.substitute(text=text_html(question.answer_text()))
+    body = _ANSWER.substitute(answer=html.escape(_("The answer:")),
+                              text=text_html(question.answer_text()))
     return _BOX.substitute(state="info", colour=_BORDER["info"],
                            body=body + _explained(question.explanation, question.source))
 
@@ -117,7 +122,7 @@ def render_prompt(question: Question, number: int) -> str:
     Radio and checkbox labels are plain text, so options that carry code (jupyterquiz answers)
     are also listed here, each code in a monospace block.
     """
-    body = _PROMPT.substitute(number=html.escape(f"Q{number}."),
+    body = _PROMPT.substitute(number=html.escape(_("Q{number}.").format(number=number)),
                               prompt=text_html(question.prompt))
     if question.code:
         body += _CODE.substitute(code=html.escape(question.code))
@@ -138,7 +143,7 @@ def html_widget(quiz: Quiz, value: str = "") -> widgets.HTML | widgets.HTMLMath:
 def render_info(text: str) -> str:
     """A neutral note (e.g. 'choose an answer first'): not an attempt, not colour-coded."""
     return _BOX.substitute(state="info", colour=_BORDER["info"],
-                           body=_INFO.substitute(text=text_html(text)))
+                           body=_INFO.substitute(note=html.escape(_("Note:")), text=text_html(text)))
 
 
 def quiz_style() -> widgets.HTML:
