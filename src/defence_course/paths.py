@@ -114,9 +114,7 @@ def _english_quiz_dir() -> Path:
     here = Path.cwd().resolve()
     for base in (here, *here.parents):
         for candidate in (base / "quizzes", base / "lessons" / "quizzes"):
-            # lessons/quizzes, or an edition's own: lessons/fr/quizzes (issue 24).
-            edition = candidate.parent
-            if candidate.is_dir() and "lessons" in (edition.name, edition.parent.name):
+            if candidate.is_dir() and candidate.parent.name == "lessons":
                 # Relative when under the cwd: shorter paths in every message.
                 return candidate.relative_to(here) if base == here else candidate
     return _repository() / "lessons" / "quizzes"

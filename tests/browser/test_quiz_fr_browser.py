@@ -45,3 +45,9 @@ def test_a_quiz_in_a_french_notebook_speaks_french(lab_page: Any, jupyterlab: Ju
     expect(q5).to_contain_text("Mettez les éléments en ordre")
     assert error_outputs(page) == []
     page.screenshot(path=str(tmp_path / "quiz-fr.png"), full_page=False)
+    # The same WCAG A/AA rules as the English quiz (test_quiz_a11y): the French words must not break
+    # them (a longer label clipped, a lang mismatch, a contrast lost).
+    from tests.browser.test_quiz_a11y import axe_run, report
+
+    result = axe_run(page)
+    assert result["violations"] == [], report(result["violations"])

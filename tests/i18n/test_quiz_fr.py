@@ -45,7 +45,11 @@ def french(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(LANG_ENV, "fr")
 
 
-def test_a_quiz_in_french_says_its_own_words_in_french(french: None, store: ProgressStore) -> None:
+def test_a_quiz_in_french_says_its_own_words_in_french(french: None, store: ProgressStore,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The widgets' own words, around the English bank (whose answers WRONG and RIGHT name):
+    # the French banks' text is the catalogs' business (tests/translation/).
+    monkeypatch.setenv(QUIZZES_ENV, str(ENGLISH_BANKS))
     view = build_quiz(START, store=store)
     for question in view.questions:  # a wrong try, a second press of Show answer, a right try
         question.respond(WRONG[question.question.id])
