@@ -107,3 +107,31 @@ def test_a_secret_is_never_readable_by_others_not_even_before_the_rename(
         os.umask(old)
     assert seen == [0o600]
     assert (tmp_path / "key.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_writing_to_dev_stdout_writes_into_it_and_keeps_the_link(tmp_path: Path) -> None:
+    """`defence-course quiz decode BANK -o /dev/stdout` as root renamed a file over /dev/stdout.
+    A link to a stream (here a FIFO, as a shell pipe) is written into; the link stays a link."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "stdout"
+    link.symlink_to(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    atomic_write(link, "hello\n")
+    reader.join(timeout=10)
+    assert received == [b"hello\n"]
+    assert link.is_symlink()
+
+
+def test_a_symlinked_file_is_replaced_behind_its_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic_write(link, "new")
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new"

@@ -61,6 +61,23 @@ def _temp_beside(path: Path, mode: int | None = None) -> tuple[int, Path]:
     return fd, Path(tmp)
 
 
+def _is_stream(path: Path) -> bool:
+    """`-o /dev/stdout`, a pipe or a terminal: something to write into, not a file to replace.
+
+    Why: renaming a temp file over /dev/stdout replaced the device link itself (found as root).
+    """
+    try:
+        return path.exists() and not path.resolve().is_file()
+    except OSError:
+        return False
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write into a stream as it is (there is nothing to make atomic)."""
+    with path.open("wb") as handle:
+        handle.write(data)
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write to a temp file in the same folder, fsync, rename over `path`, fsync the folder.
 
@@ -69,6 +86,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     _temp_beside (the replaced file's, or the umask's, unless given).
     """
     path = Path(path)
+    if _is_stream(path):
+        _write_through(path, data)
+        return
+    path = path.resolve() if path.is_symlink() else path  # replace the file a link names, not the link
     fd, tmp = _temp_beside(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:

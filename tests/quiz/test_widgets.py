@@ -14,6 +14,7 @@ from defence_course.quiz import load_quiz
 from defence_course.quiz.model import Feedback, QuizResponseError, Source
 from defence_course.quiz.progress import ProgressStore
 from defence_course.quiz.widgets import build_progress, build_quiz, render_feedback, show_quiz
+from defence_course.quiz.widgets.render import text_html
 from defence_course.quiz.widgets.typed_number import parse_number
 
 START = "00-start-here"
@@ -89,7 +90,7 @@ def test_specific_feedback_is_shown(store: ProgressStore) -> None:
     single.respond("The course's authors estimated the figure themselves because NATO did not publish"
                    " one for Canada")
     single.click()
-    assert "is_estimate records" in single.feedback.value
+    assert "<code>is_estimate</code> records" in single.feedback.value
 
 
 def test_driving_the_controls_directly(store: ProgressStore) -> None:
@@ -362,11 +363,11 @@ def test_a_first_wrong_try_shows_the_chosen_note_not_the_explanation(store: Prog
     first = view.feedback.value
     assert "✘ Not quite" in first
     assert "Why:" not in first
-    assert html.escape(explanation) not in first
+    assert text_html(explanation) not in first
     assert "Source:" not in first  # no link between Check and the next question yet
     assert "Show answer" in first  # says how to get the explanation
     note = next(o.feedback for o in view.question.options if o.text == WRONG["q1"])
-    assert html.escape(note) in first
+    assert text_html(note) in first
     view.click()  # a second wrong try
     assert "Why:" in view.feedback.value
     assert "Source:" in view.feedback.value
@@ -600,3 +601,10 @@ def test_each_quiz_carries_its_keyboard_module_from_the_package() -> None:
         assert needed in module
     for fetched in ("http", "import("):
         assert fetched not in module
+
+
+def test_code_in_backticks_is_set_as_code_and_escaped() -> None:
+    """Issue 21: a bank writes code as `load("timeline")`; the quiz shows it as code, never as HTML."""
+    assert text_html('Run `load("x")` <now>\nthen `y`') == (
+        'Run <code>load(&quot;x&quot;)</code> &lt;now&gt;<br>then <code>y</code>')
+    assert text_html("no code, one ` tick") == "no code, one ` tick"

@@ -75,9 +75,15 @@ TRY_AGAIN = N_("Try again; the explanation comes after a right answer or a secon
               "answer.")
 
 
+#: Code in a bank's text, written as in Markdown: `load("timeline")`.
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
 def text_html(text: str) -> str:
-    """Escape text for HTML and keep its line breaks."""
-    return html.escape(text).replace("\n", "<br>")
+    """Escape text for HTML, keep its line breaks, and set `code` in backticks as code (issue 21)."""
+    parts = INLINE_CODE.split(text)  # even indexes: words; odd: code
+    return "".join(f"<code>{html.escape(part)}</code>" if index % 2 else html.escape(part)
+                   for index, part in enumerate(parts)).replace("\n", "<br>")
 
 
 def render_feedback(feedback: Feedback, *, reveal: bool = True, note: str = "") -> str:
