@@ -479,7 +479,8 @@ CLAIMS: dict[str, tuple[str, Check]] = {
     "bottom-five": (r"Canada was in the bottom five", _bottom_five),
     "canada-2025": (rf"Canada's 2025e figure is \*\*(\d\.\d\d)%\*\*, {ORDINAL} \(tied with (\w+) and"
                     r" (\w+)\) of the (\d+) Allies with a reported 2025\s+figure", _canada_2025),
-    "missing-2025": (r"(\d+) of the \d+ Allies\s+\([^)]*\)\s+have no\s+2025 figure in our data", _missing_2025),
+    "missing-2025": (r"(\d+) of the \d+ Allies\s+\([^)]*\)\s+have no\s+2025 figure in our data",
+                     _missing_2025),
     "spain": (r"Spain, the other Ally named, was among the three\s+lowest in (\w+) of the (\w+) years"
               r" 2014\u20132023, and its 2025e figure is (\d\.\d\d)%", _spain),
     "gap-narrowed": (r"from (\d\.\d\d) points in 2014 to (\d\.\d\d) in 2024e", _gap_narrowed),

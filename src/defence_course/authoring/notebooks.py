@@ -270,9 +270,10 @@ def _previous(notebook: Path) -> nbformat.NotebookNode | None:
     if not notebook.is_file():
         return None
     try:
-        return nbformat.read(notebook, as_version=4)
+        previous: nbformat.NotebookNode = nbformat.read(notebook, as_version=4)
     except (ValueError, OSError, nbformat.ValidationError):  # NotJSONError is a ValueError
         return None
+    return previous
 
 
 def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | None = None,

@@ -93,7 +93,7 @@ def write(path: Path, catalog: Catalog) -> None:
     for message in catalog:  # Babel guesses `python-format` from a "%": prose, not a format string
         message.flags.discard("python-format")
         if not message.fuzzy:  # a confirmed translation needs no "previous English" any more
-            message.previous_id = ()
+            message.previous_id = []
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=False,
              include_previous=True, ignore_obsolete=False)
