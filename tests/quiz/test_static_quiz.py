@@ -51,8 +51,9 @@ def test_every_question_is_shown_with_its_prompt_and_no_feedback_or_explanation(
     shown = words(static_quiz_html(quiz)).text()
     assert ANSWER_IN_LAB in shown
     for number, question in enumerate(quiz.questions, start=1):
-        assert f"Q{number}. {' '.join(question.prompt.split())[:40]}" in shown
-        leaked = [t for t in _feedback_texts(question) if t in shown]
+        # `code` in a bank's text is shown as code, without its backticks (issue 21).
+        assert f"Q{number}. {' '.join(question.prompt.replace('`', '').split())[:40]}" in shown
+        leaked = [t for t in _feedback_texts(question) if t.replace("`", "") in shown]
         assert leaked == [], f"{bank} {question.id} shows its feedback"
         if question.source is not None:
             assert question.source.url not in static_quiz_html(quiz)
@@ -90,3 +91,9 @@ def test_an_ordering_is_shown_out_of_order_and_a_matching_not_in_pair_order() ->
     parsed = words(static_quiz_html(Quiz("d", "D", (matching,))))
     assert "Options:" in parsed.text()
     assert parsed.text().index("Canada") < parsed.text().index("Options:") < parsed.text().index("4.48")
+
+
+def test_code_in_a_prompt_is_shown_as_code_on_the_website() -> None:
+    html_text = static_quiz_html(load_quiz("00-start-here"))
+    assert '<code>load("nato_spending")</code>' in html_text
+    assert "`" not in html_text.split("Q1.", 1)[1].split("</p>", 1)[0]
