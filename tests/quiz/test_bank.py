@@ -393,14 +393,21 @@ def test_committed_banks_exist_and_start_here_has_every_type() -> None:
         assert question.source.url.startswith("https://")
 
 
-@pytest.mark.parametrize("path", bank_paths(BANKS), ids=lambda p: p.name)
+#: Every edition's banks: the French ones (lessons/fr/quizzes, issue 24) are validated and audited too.
+EDITION_BANKS = bank_paths(BANKS) + bank_paths(BANKS.parent / "fr" / "quizzes")
+
+
+@pytest.mark.parametrize("path", EDITION_BANKS, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_committed_bank_is_valid(path: Path) -> None:
-    load_quiz(path)
+    quiz = load_quiz(path)
+    for question in quiz.questions:  # every question explained and sourced, in each language
+        assert question.explanation
+        assert question.source is not None
 
 
 
 
-@pytest.mark.parametrize("path", bank_paths(BANKS), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EDITION_BANKS, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_committed_bank_holds_no_plain_answer_key(path: Path) -> None:
     problems = plain_key_problems(path)
     assert not problems, "\n".join(problems)
