@@ -66,3 +66,25 @@ def test_the_french_note_points_below_in_lesson_00_and_to_lesson_00_elsewhere() 
 
     assert note("00-start-here").endswith("(*Rouvrir un carnet*, ci-dessous, en dit plus.)")
     assert note("01-the-news").endswith("(La leçon 00, *Rouvrir un carnet*, en dit plus.)")
+
+
+def test_lesson_headers_speak_each_editions_language_whatever_the_authors_setting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header's labels are the package's words: French in lessons/fr/, English in lessons/, even
+    when the author's shell says DEFENCE_COURSE_LANG=fr."""
+    from defence_course.authoring import notebooks
+    from defence_course.i18n import LANG_ENV
+
+    monkeypatch.setenv(LANG_ENV, "fr")
+    pair = notebooks.Pair(ROOT / "text" / "lessons" / "01-the-news.md",
+                          ROOT / "lessons" / "01-the-news.ipynb")
+    assert notebooks.generate(pair, ROOT) == pair.notebook.read_text(encoding="utf-8")
+    french = (ROOT / "lessons" / "fr" / "01-the-news.ipynb").read_text(encoding="utf-8")
+    assert "**Enseignement\u00a0:** 65 min · **Exercices\u00a0:** 35 min" in french
+
+
+def test_an_unchanged_answer_cell_is_no_answer_in_either_language() -> None:
+    from defence_course.exercise_format import answer_prompt, unanswered_prompts
+
+    assert unanswered_prompts("q6") == {answer_prompt("q6").strip(), answer_prompt("q6", "fr").strip()}
+    assert answer_prompt("q6", "fr").startswith("*Écrivez votre réponse à q6")

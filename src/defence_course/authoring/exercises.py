@@ -13,11 +13,11 @@ import yaml
 from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
 from defence_course.exercise_format import (
-    ANSWER_PROMPTS,
     META_KEY,
-    PLACEHOLDERS,
     PUBLIC_CHECKS_HEADER,
+    answer_prompt,
     edition_folder,
+    placeholder,
     public_checks_path,
     spec_path,
 )
@@ -48,14 +48,15 @@ def strip_solutions(source: str, where: str, language: str = "en") -> str:
     """Replace each `# BEGIN SOLUTION` ... `# END SOLUTION` region by one placeholder line."""
     out: list[str] = []
     inside = False
+    marker = placeholder(language)
     for number, line in enumerate(source.splitlines(), start=1):
         begin = BEGIN.match(line)
         if begin:
             if inside:
                 raise ExerciseError(f"{where}, line {number}: nested # BEGIN SOLUTION")
             inside = True
-            placeholder = begin.group("placeholder") or "..."
-            out.append(f"{begin.group('indent')}{placeholder}  {PLACEHOLDERS[language]}")
+            code = begin.group("placeholder") or "..."
+            out.append(f"{begin.group('indent')}{code}  {marker}")
             continue
         if END.match(line):
             if not inside:
@@ -105,7 +106,7 @@ def generate(solution: nbformat.NotebookNode, name: str) -> nbformat.NotebookNod
                     raise ExerciseError(
                         f"{where}: a markdown cell tagged `solution` needs metadata "
                         '{"defence_course": {"question": "qN"}}')
-                cell.source = ANSWER_PROMPTS[language].format(qid=qid)
+                cell.source = answer_prompt(qid, language)
         cell.get("metadata", {}).pop("execution", None)
     return nb
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import platform
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ import yaml
 
 from defence_course.atomic import atomic_write
 from defence_course.errors import DefenceCourseError
+from defence_course.i18n import _, using
 
 if TYPE_CHECKING:  # jupytext and nbformat are authoring tools: imported when a notebook is built
     import nbformat
@@ -95,15 +95,17 @@ class LessonMetadata:
     teaching_note: str = ""
     exercises_note: str = ""
 
-    def header(self, words: Callable[[str], str] = str) -> str:
-        """The Markdown shown under the lesson's title (`words` translates its labels)."""
+    def header(self) -> str:
+        """The Markdown shown under the lesson's title, its labels in the current language."""
         teaching = f"{self.teaching} min" + (f" ({self.teaching_note})" if self.teaching_note else "")
-        exercises = f"{self.exercises} min" if self.exercises else words("none")
+        # A whole phrase for "none": its French agrees with "exercices" (aucun).
+        exercises = (f"**{_('Exercises:')}** {self.exercises} min" if self.exercises
+                     else _("**Exercises:** none"))
         exercises += f" ({self.exercises_note})" if self.exercises_note else ""
         return "\n".join([
-            f"**{words('Teaching:')}** {teaching} · **{words('Exercises:')}** {exercises}", "",
-            f"**{words('Questions')}**", *(f"- {q}" for q in self.questions), "",
-            f"**{words('Objectives')}**", *(f"- {o}" for o in self.objectives)])
+            f"**{_('Teaching:')}** {teaching} · {exercises}", "",
+            f"**{_('Questions')}**", *(f"- {q}" for q in self.questions), "",
+            f"**{_('Objectives')}**", *(f"- {o}" for o in self.objectives)])
 
 
 LESSON_KEYS = ("teaching", "exercises", "questions", "objectives", "teaching_note", "exercises_note")
@@ -222,11 +224,10 @@ def add_slide_types(notebook: nbformat.NotebookNode) -> None:
         previous = cell.cell_type
 
 
-def _add_lesson_header(notebook: nbformat.NotebookNode, where: str,
-                       words: Callable[[str], str] = str) -> None:
+def _add_lesson_header(notebook: nbformat.NotebookNode, where: str) -> None:
     """Show the front matter's minutes, questions and objectives under the lesson's title."""
     meta = {key: notebook.metadata.pop(key) for key in LESSON_KEYS if key in notebook.metadata}
-    header = lesson_metadata_from(meta, where).header(words)
+    header = lesson_metadata_from(meta, where).header()
     first = notebook.cells[0] if notebook.cells else None
     if first is None or first.cell_type != "markdown" or not first.source.startswith("# "):
         raise LessonFormatError(f"{where}: a lesson starts with a Markdown cell whose first line is "
@@ -277,11 +278,12 @@ def _previous(notebook: Path) -> nbformat.NotebookNode | None:
 
 
 def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | None = None,
-             words: Callable[[str], str] = str, language: str = "en") -> str:
+             language: str = "en") -> str:
     """The notebook text that `pair.text` generates: stripped, ids stable, nbformat 4.5.
 
-    Another language's edition passes the translated `text`, restart `note` and header `words`; its
-    notebook records its `language` (the grader answers a submission in it).
+    Another language's edition passes the translated `text` and restart `note`; the header's labels
+    come from the package's catalog in its `language`, which the notebook records (the grader
+    answers a submission in it).
     """
     import jupytext
     import nbformat
@@ -303,7 +305,8 @@ def generate(pair: Pair, root: Path, *, text: str | None = None, note: str | Non
     if language != "en":
         notebook.metadata["defence_course"] = {"language": language}
     if pair.text.parent.name in SLIDE_FOLDERS:
-        _add_lesson_header(notebook, str(pair.text), words)
+        with using(language):  # never the author's own DEFENCE_COURSE_LANG
+            _add_lesson_header(notebook, str(pair.text))
         add_slide_types(notebook)
     _reuse_ids(notebook, old, pair.text)
     nbformat.validate(notebook)

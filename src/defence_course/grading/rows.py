@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from defence_course.exercise_format import ANSWER_PROMPTS
+from defence_course.exercise_format import unanswered_prompts
 from defence_course.grading.cells import describe_cell, untouched_function
 from defence_course.grading.compare import CheckOutcome, grade_question
 from defence_course.grading.plain import MISSING
@@ -93,8 +93,7 @@ ADDED_CELL = "[unattributed text near {qid}]"
 def _tagged_answer(parsed: ParsedNotebook, qid: str) -> str:
     """The tagged answer cell's text, or "" when it is empty or still the prompt."""
     text = parsed.texts.get(qid, "").strip()
-    unanswered = {prompt.format(qid=qid).strip() for prompt in ANSWER_PROMPTS.values()}
-    return "" if text in unanswered else text
+    return "" if text in unanswered_prompts(qid) else text
 
 
 def routed_text(parsed: ParsedNotebook, spec: ExerciseSpec) -> dict[str, list[tuple[str, str]]]:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from defence_course.i18n import N_, _
-from defence_course.quiz.model import Matching, Numeric, Ordering, Question, Quiz, TextAnswer
-from defence_course.quiz.widgets.render import INLINE_CODE
+from defence_course.quiz.model import INLINE_CODE, Matching, Numeric, Ordering, Question, Quiz, TextAnswer
 from defence_course.static import IN_LAB, serialize
 
 __all__ = ["ANSWER_IN_LAB", "static_quiz_html"]

@@ -9,14 +9,16 @@ French, or names the first place where the structures part.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from defence_course.authoring.translation import code, markdown, structured
+from defence_course.authoring.translation import build, catalogs, code, markdown, structured
 from defence_course.errors import DefenceCourseError
+from defence_course.quiz.banks import decode_bank_text
 
 
 class AlignmentError(DefenceCourseError):
@@ -54,7 +56,8 @@ def _code_pairs(en: str, fr: str, where: str) -> Iterator[tuple[str, str]]:
             raise AlignmentError(f"{where}: code differs at `{x.text}` (French has `{y.text}`); "
                                  "only comments and prose strings with a space are translated")
         if x.kind != "code":
-            if y.kind == "code" and not (x.kind == "prose" and y.text.startswith(x.text[:1])):
+            # A prose string may become one word in French ("Year" stays code, "Année" is prose).
+            if y.kind == "code" and not (x.kind == "prose" and code.is_string(y.text)):
                 raise AlignmentError(f"{where}: `{x.text}` became code-like `{y.text}`")
             yield (code.comment_text(x.text), code.comment_text(y.text)) if x.kind == "comment" \
                 else (x.text, y.text)
@@ -141,17 +144,11 @@ def _reads_as_prose(message: str) -> bool:
 
 def import_file(root: Path, source_kind: str, name: str, translated: Path, language: str = "fr") -> int:
     """Put a whole translated file's messages in its catalog (current, not fuzzy); return how many."""
-    from defence_course.authoring.translation import build, catalogs
-
     source = next((s for s in build.sources(root) if s.kind == source_kind and s.name == name), None)
     if source is None:
         raise AlignmentError(f"no English {source_kind} source named {name!r}")
     english = source.path
     if source_kind == "quizzes":  # a bank is encoded: align with its plain text
-        import tempfile
-
-        from defence_course.quiz.banks import decode_bank_text
-
         with tempfile.TemporaryDirectory() as folder:
             english = Path(folder) / f"{name}.yaml"
             english.write_text(decode_bank_text(source.path), encoding="utf-8")

@@ -1,8 +1,8 @@
 """The French catalogs: where they live, how they are read, and how they follow the English.
 
 `text/locale/fr/<kind>/<name>.po`, one per English source: kind is `lessons` or `solutions` (text
-sources), `quizzes` (banks) or `checks` (exercise specs); `notes/course.po` holds the words the
-notebook builder adds (the restart note, the lesson header). `update()` is msgmerge: a message whose
+sources), `quizzes` (banks) or `checks` (exercise specs); `notes/course.po` holds the restart
+note every notebook shows. `update()` is msgmerge: a message whose
 English is gone becomes obsolete, and a new English message close to an obsolete one gets its old
 French marked fuzzy, so the translator sees both; only a translated, non-fuzzy message is used.
 """

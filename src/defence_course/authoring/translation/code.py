@@ -28,6 +28,11 @@ class Piece:
     text: str
 
 
+def is_string(token: str) -> bool:
+    """Whether a token is a string literal (with its quotes and prefix)."""
+    return _STRING_BODY.match(token) is not None
+
+
 def _is_prose(token: str) -> bool:
     """A string literal whose text a learner reads: it has a letter and a space."""
     match = _STRING_BODY.match(token)

@@ -14,7 +14,7 @@ from importlib import resources
 import ipywidgets as widgets
 
 from defence_course.i18n import N_, _
-from defence_course.quiz.model import Feedback, Question, Quiz, Source
+from defence_course.quiz.model import INLINE_CODE, Feedback, Question, Quiz, Source
 
 # Colours mark the feedback border only; the verdict is always an icon plus words, and the text
 # keeps the theme's own colour, so text contrast stays what JupyterLab's theme gives (WCAG AA).
@@ -73,10 +73,6 @@ _NEXT = string.Template('<p class="dc-next">$text</p>')
 # usually names the answer (issue 11): it comes after a right answer, a second try, or this button.
 TRY_AGAIN = N_("Try again; the explanation comes after a right answer or a second try, or press Show "
               "answer.")
-
-
-#: Code in a bank's text, written as in Markdown: `load("timeline")`.
-INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
 def text_html(text: str) -> str:
