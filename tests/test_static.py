@@ -81,3 +81,18 @@ def test_the_gap_explorer_shows_its_chart_drawn_by_the_front_end(monkeypatch: py
     gap_explorer()
     assert shown[0]["text/html"].count('src="data:image/png;base64,') == 1
     assert "Ally: Canada" in shown[0]["text/html"]
+
+
+def test_code_in_backticks_is_code_in_every_html_view() -> None:
+    """One rule (markup.py) for the quiz, the checker and the feedback pages; text stays escaped."""
+    from xml.etree import ElementTree as ET
+
+    from defence_course.checks import render_check
+    from defence_course.markup import add_inline, inline_html
+
+    assert inline_html("replace the ... in `x = <...>`") == (
+        "replace the ... in <code>x = &lt;...&gt;</code>")
+    assert "<code>june_2025 = ...</code>" in render_check("failed", "replace `june_2025 = ...`", "q1")
+    page = ET.Element("div")
+    add_inline(page, "a `b`\nc")
+    assert ET.tostring(page, encoding="unicode") == "<div>a <code>b</code><br />c</div>"

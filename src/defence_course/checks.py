@@ -16,6 +16,7 @@ from defence_course.grading.plain import MISSING, call_function, to_plain
 from defence_course.grading.spec import Check, ExerciseQuestion, ExerciseSpec, SpecError, load_spec
 from defence_course.i18n import N_, _, ngettext
 from defence_course.i18n.numbers import plain_number
+from defence_course.markup import inline_html
 from defence_course.paths import GRADING_ENV, public_checks_candidates
 
 __all__ = ["Checker", "Report", "checker", "find_public_spec"]
@@ -49,7 +50,7 @@ def render_check(state: str, text: str, question: str = "") -> str:
     verdict = _("{verdict}:").format(verdict=_(words))
     return _BOX.substitute(state=state, colour=colour, icon=icon, words=html.escape(verdict),
                            label=html.escape(f"{question} · ") if question else "",
-                           text=html.escape(text))
+                           text=inline_html(text))
 
 
 def find_public_spec(exercise: str, start: Path | None = None) -> Path | None:

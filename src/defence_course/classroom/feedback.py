@@ -40,6 +40,7 @@ from defence_course.grading.records import Record
 from defence_course.grading.spec import ExerciseSpec
 from defence_course.grading.translated import translated_spec
 from defence_course.i18n import _, using
+from defence_course.markup import add_inline
 
 __all__ = ["StudentFeedback", "class_feedback", "feedback_page", "pack_name", "write_pack",
            "write_pages"]
@@ -101,7 +102,7 @@ def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
               **{"aria-label": _("Result for {question}").format(question=qid)})
     _el(box, "strong", f"{qid}: {status_word(row.get('status', ''))}, {_points(row)}")
     if row.get("message"):
-        _el(box, "div", row["message"], class_="text")
+        add_inline(_el(box, "div", class_="text"), row["message"])
     known = {q.id: q for q in spec.questions}
     checks = fb.checks.get(qid, ())
     if checks:
@@ -112,7 +113,7 @@ def _result(body: ET.Element, spec: ExerciseSpec, row: Mapping[str, str],
             credit = "" if points is None else \
                 _(" ({earned} of {points} pt)").format(earned=f"{points if check.passed else 0:g}",
                                                        points=f"{points:g}")
-            _el(items, "li", _check_text(check) + credit)
+            add_inline(_el(items, "li"), _check_text(check) + credit)
     mark = fb.marks.get(qid, {})
     found = criteria(qid, known[qid].rubric) if qid in known else []
     if found and any((mark.get(c.column) or "").strip() for c in found):

@@ -6,7 +6,6 @@ import difflib
 import math
 import os
 import random
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +14,6 @@ from typing import Any, ClassVar
 from defence_course.errors import DefenceCourseError
 from defence_course.i18n import _, ngettext
 from defence_course.i18n.numbers import plain_number
-
-#: Code in a bank's text, written as in Markdown (`load("timeline")`): widgets and the website
-#: show it as code (issue 21).
-INLINE_CODE = re.compile(r"`([^`\n]+)`")
-
 
 # --------------------------------------------------------------------------- errors
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from defence_course.i18n import N_, _
-from defence_course.quiz.model import INLINE_CODE, Matching, Numeric, Ordering, Question, Quiz, TextAnswer
+from defence_course.markup import add_inline
+from defence_course.quiz.model import Matching, Numeric, Ordering, Question, Quiz, TextAnswer
 from defence_course.static import IN_LAB, serialize
 
 __all__ = ["ANSWER_IN_LAB", "static_quiz_html"]
@@ -44,33 +45,12 @@ def _options(parent: ET.Element, texts: list[str], codes: dict[str, str], ordere
             ET.SubElement(ET.SubElement(item, "pre"), "code").text = codes[text]
 
 
-def _inline(parent: ET.Element, text: str) -> None:
-    """Text into `parent`: line breaks as <br>, `code` in backticks as <code> (as the widget shows it)."""
-    last: ET.Element | None = None
-
-    def add(words: str) -> None:
-        if last is None:
-            parent.text = (parent.text or "") + words
-        else:
-            last.tail = (last.tail or "") + words
-
-    for index, part in enumerate(INLINE_CODE.split(text)):
-        if index % 2:
-            last = ET.SubElement(parent, "code")
-            last.text = part
-            continue
-        for number, line in enumerate(part.split("\n")):
-            if number:
-                last = ET.SubElement(parent, "br")
-            add(line)
-
-
 def _question(parent: ET.Element, question: Question, number: int) -> None:
     """One question: number, prompt, code, what to do, options (no answer, no feedback)."""
     box = ET.SubElement(parent, "div", {"class": "dc-static-question"})
     prompt = ET.SubElement(box, "p", {"class": "dc-prompt"})
     ET.SubElement(prompt, "strong").text = _("Q{number}.").format(number=number)
-    _inline(ET.SubElement(prompt, "span"), " " + question.prompt)
+    add_inline(ET.SubElement(prompt, "span"), " " + question.prompt)
     if question.code:
         ET.SubElement(ET.SubElement(box, "pre"), "code").text = question.code
     ET.SubElement(box, "p", {"class": "dc-static-how"}).text = _how(question)

@@ -14,7 +14,8 @@ from importlib import resources
 import ipywidgets as widgets
 
 from defence_course.i18n import N_, _
-from defence_course.quiz.model import INLINE_CODE, Feedback, Question, Quiz, Source
+from defence_course.markup import inline_html
+from defence_course.quiz.model import Feedback, Question, Quiz, Source
 
 # Colours mark the feedback border only; the verdict is always an icon plus words, and the text
 # keeps the theme's own colour, so text contrast stays what JupyterLab's theme gives (WCAG AA).
@@ -77,9 +78,7 @@ TRY_AGAIN = N_("Try again; the explanation comes after a right answer or a secon
 
 def text_html(text: str) -> str:
     """Escape text for HTML, keep its line breaks, and set `code` in backticks as code (issue 21)."""
-    parts = INLINE_CODE.split(text)  # even indexes: words; odd: code
-    return "".join(f"<code>{html.escape(part)}</code>" if index % 2 else html.escape(part)
-                   for index, part in enumerate(parts)).replace("\n", "<br>")
+    return inline_html(text).replace("\n", "<br>")
 
 
 def render_feedback(feedback: Feedback, *, reveal: bool = True, note: str = "") -> str:
